@@ -1,0 +1,50 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Berth depends on no packages: Foundation, Dispatch and system libraries only.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "Berth",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "berthd", targets: ["berthd"])
+    ],
+    targets: [
+        // C glue: module maps and macro wrappers only, no logic.
+        .systemLibrary(
+            name: "CSQLite", pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(
+            name: "COpenSSL", pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]),
+        .target(name: "CLinux", cSettings: [.define("_GNU_SOURCE")]),
+
+        // logfmt/JSON log lines to stderr.
+        .target(name: "Log", swiftSettings: strictSettings),
+        // Pure HTTP/1.1 + WebSocket codec: no I/O, the fuzz target.
+        .target(name: "HTTP", swiftSettings: strictSettings),
+        // Event loops, listeners, connections, limits, sd_notify.
+        .target(name: "Server", dependencies: ["HTTP", "CLinux"], swiftSettings: strictSettings),
+        // SQLite: connections, statements, transactions, migrations.
+        .target(name: "Store", dependencies: ["CSQLite"], swiftSettings: strictSettings),
+        // LXD API: router, envelopes, the one error mapping, endpoints.
+        .target(name: "API", dependencies: ["HTTP", "Server", "Store", "Log", "COpenSSL"], swiftSettings: strictSettings),
+        // The daemon: configuration, wiring, signals, logging.
+        .executableTarget(
+            name: "berthd", dependencies: ["API", "Server", "Store", "Log", "CLinux"], swiftSettings: strictSettings),
+        // libFuzzer entry point over the HTTP parser and WebSocket decoder (see scripts/fuzz.sh).
+        .executableTarget(name: "FuzzHTTP", dependencies: ["HTTP"], swiftSettings: strictSettings),
+
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP"], swiftSettings: strictSettings),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "HTTP", "CLinux"], swiftSettings: strictSettings),
+        .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: strictSettings),
+        .testTarget(name: "APITests", dependencies: ["API", "HTTP", "Server", "Store", "Log"], swiftSettings: strictSettings),
+        .testTarget(name: "BerthdTests", dependencies: ["berthd", "Log"], swiftSettings: strictSettings),
+        .testTarget(name: "LogTests", dependencies: ["Log"], swiftSettings: strictSettings),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,46 @@
+import Store
+
+/// `/` and `/1.0` (LXD's `api_1.0.go`).
+enum ServerEndpoints {
+    static func endpoints(_ context: APIContext) -> [Endpoint] {
+        [
+            // LXD answers `/` whatever the method.
+            Endpoint(
+                "/", get: root, put: root, post: root, patch: root, delete: root),
+            Endpoint(
+                "/1.0",
+                get: .immediate(access: .untrusted) { request in getServer(request, context) },
+                put: .deferred { request in try updateServer(request, context, merge: false) },
+                patch: .deferred { request in try updateServer(request, context, merge: true) }),
+        ]
+    }
+
+    static let root = Action.immediate(access: .untrusted) { _ in .sync(.strings(["/1.0"])) }
+
+    /// Served from the cache: this is the request every `lxc` command starts with.
+    static func getServer(_ request: APIRequest, _ context: APIContext) -> APIResponse {
+        let snapshot = context.serverInfo.snapshot
+        if request.trusted { return .encodedSync(body: snapshot.trustedBody, etag: snapshot.etag) }
+        return .encodedSync(body: snapshot.untrustedBody)
+    }
+
+    /// `PUT /1.0` replaces the configuration, `PATCH /1.0` merges into it (LXD's `api10Put`/`api10Patch`).
+    /// Validation happens before anything is written; the write is one transaction.
+    static func updateServer(_ request: APIRequest, _ context: APIContext, merge: Bool) throws -> APIResponse {
+        try request.checkIfMatch(currentETag: context.serverInfo.snapshot.etag)
+        let body = try request.decodeBody(ServerPut.self)
+        let changes = body.config ?? [:]
+        try ServerConfigKeys.validate(changes.filter { !$0.value.isEmpty })
+        let updated = try context.database.write { connection in
+            var config = merge ? try connection.config() : [:]
+            for (key, value) in changes {
+                // As in LXD, an empty value unsets the key.
+                config[key] = value.isEmpty ? nil : value
+            }
+            try connection.replaceConfig(config)
+            return config
+        }
+        context.serverInfo.update(config: updated)
+        return .empty
+    }
+}

@@ -1,0 +1,65 @@
+/// Builds the `GET /1.0` server object (LXD's `api.Server`) in LXD's field order: `config`, then the
+/// untrusted part, then `environment`.
+public struct ServerInfo: Sendable {
+    public let host: HostFacts
+    /// The addresses the API listens on over the network (`environment.addresses`).
+    public let addresses: [String]
+
+    public init(host: HostFacts, addresses: [String]) {
+        self.host = host
+        self.addresses = addresses
+    }
+
+    /// The fields untrusted callers may see (LXD's `api.ServerUntrusted`).
+    public func untrusted() -> JSONValue {
+        .object(untrustedMembers(auth: "untrusted"))
+    }
+
+    public func trusted(config: [String: String]) -> JSONValue {
+        .object(
+            [("config", .sortedObject(config))] + untrustedMembers(auth: "trusted") + [("environment", environment())])
+    }
+
+    private func untrustedMembers(auth: String) -> [(String, JSONValue)] {
+        [
+            ("api_extensions", .strings(APIExtensions.implemented)),
+            ("api_status", .string("stable")),
+            ("api_version", .string("1.0")),
+            ("auth", .string(auth)),
+            ("public", .bool(false)),
+            ("auth_methods", .strings(["tls"])),
+        ]
+    }
+
+    /// Only what is true of this host and this daemon: no instance driver, storage driver or TLS
+    /// certificate is reported until one exists.
+    private func environment() -> JSONValue {
+        .object([
+            ("addresses", .strings(addresses)),
+            ("architectures", .strings(host.architectures)),
+            ("certificate", .string("")),
+            ("certificate_fingerprint", .string("")),
+            ("driver", .string("")),
+            ("driver_version", .string("")),
+            ("firewall", .string("")),
+            ("kernel", .string(host.kernel)),
+            ("kernel_architecture", .string(host.kernelArchitecture)),
+            ("kernel_features", .object([])),
+            ("kernel_version", .string(host.kernelVersion)),
+            ("lxc_features", .object([])),
+            ("os_name", .string(host.osName)),
+            ("os_version", .string(host.osVersion)),
+            ("project", .string("default")),
+            ("server", .string("berth")),
+            ("server_clustered", .bool(false)),
+            ("server_event_mode", .string("full-mesh")),
+            ("server_name", .string(host.serverName)),
+            ("server_pid", .int(Int(host.serverPID))),
+            ("server_version", .string(BerthVersion.current)),
+            ("storage", .string("")),
+            ("storage_version", .string("")),
+            ("storage_supported_drivers", .array([])),
+            ("instance_types", .array([])),
+        ])
+    }
+}

@@ -1,0 +1,10 @@
+/// The `api_extensions` Berth advertises. Clients gate features on these
+/// (shared/reference/lxd-api-contract.md §4.3), so a name is listed only once what it promises works.
+public enum APIExtensions {
+    public static let implemented: [String] = [
+        // `ETag` on `GET /1.0`, `If-Match` checked on `PUT /1.0` and `PATCH /1.0` (412 on mismatch).
+        "etag",
+        // `PATCH /1.0` merges server configuration.
+        "patch",
+    ]
+}

@@ -1,0 +1,30 @@
+import HTTP
+import Log
+import Server
+import Store
+
+/// The one way errors leave the API (LXD's `SmartError`): every failure, whatever its type, becomes
+/// an `APIError` here and an error envelope in `Envelope.error`.
+public enum ErrorMapping {
+    public static func apiError(for error: any Error) -> APIError {
+        switch error {
+        case let error as APIError:
+            return error
+        case let error as StoreError:
+            return APIError(.internalServerError, "Database error: \(error)")
+        case let error as SystemError:
+            switch error.errno {
+            case 2: return APIError(.notFound, "not found")  // ENOENT, like os.ErrNotExist
+            case 1, 13: return APIError(.forbidden, "not authorized")  // EPERM, EACCES
+            default: return APIError(.internalServerError, error.description)
+            }
+        default:
+            return APIError(.internalServerError, "\(error)")
+        }
+    }
+
+    /// The HTTP response for any error: an LXD error envelope with the status as `error_code`.
+    public static func response(for error: any Error) -> HTTPResponse {
+        Envelope.error(apiError(for: error))
+    }
+}

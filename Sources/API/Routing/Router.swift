@@ -1,0 +1,51 @@
+import HTTP
+
+/// Finds the endpoint for a path. Static paths (the hot ones: `/1.0`) are one dictionary lookup;
+/// patterns are tried in declaration order.
+public struct Router: Sendable {
+    /// The outcome of a lookup: an action with its parameters, or why there is none.
+    public enum Match: Sendable {
+        case action(Action, parameters: [String: String])
+        /// The path exists but not with this method: LXD answers 501.
+        case methodNotAllowed
+        case notFound
+    }
+
+    private var staticEndpoints: [String: Endpoint] = [:]
+    private var patternEndpoints: [Endpoint] = []
+
+    public init(_ endpoints: [Endpoint]) {
+        for endpoint in endpoints {
+            if endpoint.path.isStatic {
+                staticEndpoints[
+                    Router.key(
+                        endpoint.path.segments.map { segment in
+                            if case .literal(let text) = segment { return text }
+                            return ""
+                        })] = endpoint
+            } else {
+                patternEndpoints.append(endpoint)
+            }
+        }
+    }
+
+    public func match(method: HTTPMethod, components: [String]) -> Match {
+        if let endpoint = staticEndpoints[Router.key(components)] {
+            return Router.select(endpoint, method: method, parameters: [:])
+        }
+        for endpoint in patternEndpoints {
+            if let parameters = endpoint.path.match(components) {
+                return Router.select(endpoint, method: method, parameters: parameters)
+            }
+        }
+        return .notFound
+    }
+
+    private static func select(_ endpoint: Endpoint, method: HTTPMethod, parameters: [String: String]) -> Match {
+        let wanted = method == .head ? HTTPMethod.get : method
+        guard let action = endpoint.actions[wanted] else { return .methodNotAllowed }
+        return .action(action, parameters: parameters)
+    }
+
+    private static func key(_ components: [String]) -> String { "/" + components.joined(separator: "/") }
+}

@@ -1,0 +1,75 @@
+import CLinux
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A bound, listening, non-blocking socket shared by every loop (each polls it with EPOLLEXCLUSIVE,
+/// so one connection wakes one loop).
+final class Listener: Sendable {
+    let fd: Int32
+    let transport: RequestContext.Transport
+    let address: ListenAddress
+    /// The address actually bound (a TCP port 0 resolved to the real port).
+    let boundAddress: ListenAddress
+
+    private init(fd: Int32, transport: RequestContext.Transport, address: ListenAddress, bound: ListenAddress) {
+        self.fd = fd
+        self.transport = transport
+        self.address = address
+        boundAddress = bound
+    }
+
+    static func bind(_ address: ListenAddress, backlog: Int32 = 1024) throws(SystemError) -> Listener {
+        switch address {
+        case .unix(let path, let mode):
+            // The state-directory lock guarantees no other daemon owns this path, so a leftover file
+            // is stale (a crash skipped the unlink).
+            var info = stat()
+            if lstat(path, &info) == 0 {
+                guard (info.st_mode & S_IFMT) == S_IFSOCK else {
+                    throw SystemError("bind", errno: EEXIST, detail: "\(path) exists and is not a socket")
+                }
+                unlink(path)
+            }
+            let fd = clinux_listen_unix(path, backlog)
+            guard fd >= 0 else { throw SystemError("bind", errno: -fd, detail: path) }
+            guard chmod(path, mode_t(mode)) == 0 else {
+                let error = SystemError("chmod", detail: path)
+                _ = Glibc.close(fd)
+                throw error
+            }
+            return Listener(fd: fd, transport: .unix, address: address, bound: address)
+        case .tcp(let host, let port):
+            guard var socketAddress = TCPAddress(host: host, port: port) else {
+                throw SystemError("bind", errno: EINVAL, detail: "\(address) is not a numeric address")
+            }
+            let fd = socket(socketAddress.family, Int32(SOCK_STREAM.rawValue) | clinux_sock_nonblock_cloexec, 0)
+            guard fd >= 0 else { throw SystemError("socket") }
+            var one: Int32 = 1
+            setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+            let length = socketAddress.length
+            let bound = withUnsafePointer(to: &socketAddress.storage) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(fd, $0, length) }
+            }
+            guard bound == 0, listen(fd, backlog) == 0 else {
+                let error = SystemError("bind", detail: address.description)
+                _ = Glibc.close(fd)
+                throw error
+            }
+            var local = sockaddr_storage()
+            var localLength = socklen_t(MemoryLayout<sockaddr_storage>.size)
+            _ = withUnsafeMutablePointer(to: &local) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &localLength) }
+            }
+            let actualPort = TCPAddress.describe(local).port
+            return Listener(fd: fd, transport: .tcp, address: address, bound: .tcp(host: host, port: actualPort))
+        }
+    }
+
+    /// Closes the socket and removes a unix socket file, so clients see "connection refused" at once.
+    func close() {
+        _ = Glibc.close(fd)
+        if case .unix(let path, _) = address { unlink(path) }
+    }
+}

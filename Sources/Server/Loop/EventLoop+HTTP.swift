@@ -1,0 +1,76 @@
+import HTTP
+
+extension EventLoop {
+    /// Parses and answers buffered requests in order until one must wait (deferred, stream), the
+    /// connection is to close, or more bytes are needed. One flush then writes every ready response.
+    func processRequests(_ connection: Connection) {
+        while connection.inFlight == nil && !connection.closeAfterFlush, case .http = connection.mode {
+            let request: HTTPRequest
+            do {
+                let next = try connection.parser.next()
+                // The head may have just been parsed without its body: tell the client to send it.
+                if connection.parser.takeExpectContinue() {
+                    connection.output.append(contentsOf: Self.continueBytes)
+                }
+                guard let next else { break }
+                request = next
+            } catch {
+                writeError(connection, status: error.status, message: error.message)
+                break
+            }
+            connection.requestStarted = connection.parser.hasPartialRequest ? now : nil
+            handle(request, on: connection)
+        }
+        flush(connection)
+    }
+
+    private func handle(_ request: HTTPRequest, on connection: Connection) {
+        let keepAlive = request.keepAlive && !draining
+        let headOnly = request.method == .head
+        let context = RequestContext(
+            transport: connection.transport, peer: connection.peer, connectionID: connection.id,
+            requestID: core.makeRequestID())
+        switch core.responder.respond(to: request, context: context) {
+        case .response(let response):
+            write(response, to: connection, keepAlive: keepAlive, headOnly: headOnly)
+        case .deferred(let work):
+            connection.inFlight = .deferred(keepAlive: keepAlive, headOnly: headOnly)
+            let loop = handle
+            let id = connection.id
+            Task {
+                let response = await work()
+                loop.execute { loop in loop.completeDeferred(connectionID: id, response) }
+            }
+        case .stream(let head, let producer):
+            startStream(on: connection, head: head, keepAlive: keepAlive, producer: producer)
+        case .webSocket(let headers, let handler):
+            upgrade(connection, request: request, context: context, headers: headers, handler: handler)
+        }
+        updateInterest(connection)
+    }
+
+    func write(_ response: HTTPResponse, to connection: Connection, keepAlive: Bool, headOnly: Bool) {
+        HTTPResponseEncoder.write(
+            response, keepAlive: keepAlive, date: dateCache.current(), headOnly: headOnly, into: &connection.output)
+        if !keepAlive { connection.closeAfterFlush = true }
+    }
+
+    /// Answers a protocol-level failure through the responder's error mapping and closes: after a
+    /// framing error the rest of the byte stream cannot be trusted.
+    func writeError(_ connection: Connection, status: HTTPStatus, message: String) {
+        let response = core.responder.errorResponse(status: status, message: message)
+        write(response, to: connection, keepAlive: false, headOnly: false)
+    }
+
+    func completeDeferred(connectionID: UInt64, _ response: HTTPResponse) {
+        guard let connection = connections[connectionID],
+            case .deferred(let keepAlive, let headOnly) = connection.inFlight
+        else { return }
+        connection.inFlight = nil
+        write(response, to: connection, keepAlive: keepAlive && !draining, headOnly: headOnly)
+        processRequests(connection)
+        if connections[connectionID] != nil { updateInterest(connection) }
+    }
+
+    static let continueBytes = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
+}

@@ -1,0 +1,30 @@
+import HTTP
+
+/// Limits and timeouts of an `HTTPServer`. Every limit answers with the status RFC 9110 assigns to it
+/// (431, 413, 408, 503) through the responder's error mapping.
+public struct ServerConfiguration: Sendable {
+    /// Event-loop threads; each owns its connections. Two matches this kind of machine's cores.
+    public var loopCount: Int = 2
+    /// Connections above this are answered 503 and closed at once; the others keep being served.
+    public var maxConnections: Int = 4096
+    /// Request line + headers (431) and body (413) caps.
+    public var parserLimits = HTTPParserLimits()
+    /// Time allowed from a request's first byte until its head is complete (slowloris defence).
+    public var headerTimeoutMilliseconds: Int64 = 10_000
+    /// Longest pause allowed between two reads of a request body.
+    public var bodyTimeoutMilliseconds: Int64 = 30_000
+    /// An idle keep-alive connection is closed after this.
+    public var idleTimeoutMilliseconds: Int64 = 60_000
+    /// A peer that reads nothing of pending output for this long is disconnected.
+    public var writeTimeoutMilliseconds: Int64 = 30_000
+    /// Output queued for a slow peer beyond this closes the connection, so one slow reader cannot
+    /// make the daemon buffer without bound.
+    public var maxPendingOutputBytes: Int = 16 << 20
+    /// WebSocket limits (RFC 6455 §10.4).
+    public var webSocketMaxFrameBytes: Int = 1 << 20
+    public var webSocketMaxMessageBytes: Int = 16 << 20
+    /// After sending a close frame, how long to wait for the peer's before dropping the connection.
+    public var webSocketCloseTimeoutMilliseconds: Int64 = 2_000
+
+    public init() {}
+}

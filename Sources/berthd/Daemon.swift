@@ -1,0 +1,70 @@
+import API
+import Foundation
+import Log
+import Server
+import Store
+
+/// Wires the daemon together and runs it until SIGTERM/SIGINT: lock the state directory, open and
+/// migrate the database, start the listeners, tell systemd, then drain and exit 0 on a signal.
+struct Daemon {
+    let options: CommandLineOptions
+    let logger: Logger
+
+    func run() async throws {
+        let stateDirectory = options.stateDirectory
+        // The database and lock are the daemon's alone; the socket's 0660 is set explicitly.
+        umask(0o077)
+        try FileManager.default.createDirectory(
+            atPath: stateDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o711])
+        let lock = try StateDirectoryLock(stateDirectory: stateDirectory)
+        let signals = SignalWaiter()
+
+        let databasePath = stateDirectory + "/berth.db"
+        let database: Database
+        do {
+            database = try Database.open(path: databasePath)
+        } catch {
+            throw DaemonError("cannot open database \(databasePath): \(error)")
+        }
+
+        var addresses: [ListenAddress] = [.unix(path: stateDirectory + "/unix.socket", mode: 0o660)]
+        for text in options.listen {
+            guard let address = ListenAddress.parseTCP(text) else {
+                throw DaemonError("--listen \(text): expected HOST:PORT with a numeric IPv4 or [IPv6] host")
+            }
+            addresses.append(address)
+        }
+        let tcpAddresses = addresses.compactMap { address -> String? in
+            if case .tcp = address { return address.description }
+            return nil
+        }
+        let config = try database.read { try $0.config() }
+        let context = APIContext(
+            database: database, logger: logger,
+            serverInfo: ServerInfoCache(
+                info: ServerInfo(host: .current(), addresses: tcpAddresses), config: config))
+
+        let server = HTTPServer(configuration: ServerConfiguration(), responder: BerthAPI.responder(context))
+        let bound: [ListenAddress]
+        do {
+            bound = try server.start(listening: addresses)
+        } catch {
+            throw DaemonError("cannot listen: \(error)")
+        }
+        let notifier = SystemdNotifier(environment: ProcessInfo.processInfo.environment)
+        notifier?.notify("READY=1\nSTATUS=Serving the API\nMAINPID=\(getpid())")
+        logger.info(
+            "berthd ready",
+            [
+                "version": BerthVersion.current, "state_dir": stateDirectory, "pid": String(getpid()),
+                "listen": bound.map(\.description).joined(separator: ","),
+            ])
+
+        let signal = await signals.wait()
+        logger.info("shutting down", ["signal": signal == SIGTERM ? "SIGTERM" : "SIGINT"])
+        notifier?.notify("STOPPING=1")
+        await server.shutdown(gracePeriodMilliseconds: 30_000)
+        withExtendedLifetime(lock) {}
+        logger.info("berthd stopped")
+    }
+}

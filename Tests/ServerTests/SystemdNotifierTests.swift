@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+
+@testable import Server
+
+@Suite struct SystemdNotifierTests {
+    /// A datagram socket standing in for systemd's notify socket.
+    final class Listener {
+        let fd: Int32
+        init(path: String) {
+            fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+            var address = sockaddr_un()
+            address.sun_family = sa_family_t(AF_UNIX)
+            var bytes = Array(path.utf8)
+            if bytes.first == UInt8(ascii: "@") { bytes[0] = 0 }
+            withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: bytes) }
+            let length = socklen_t(MemoryLayout<sa_family_t>.size + bytes.count + (bytes.first == 0 ? 0 : 1))
+            _ = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+            }
+            var timeout = timeval(tv_sec: 2, tv_usec: 0)
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        }
+        deinit { close(fd) }
+        func receive() -> String? {
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            return count > 0 ? String(decoding: buffer[0..<count], as: UTF8.self) : nil
+        }
+    }
+
+    @Test func sendsToAPathSocket() {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "notify-\(UUID().uuidString.prefix(8))"
+        ).path
+        defer { unlink(path) }
+        let listener = Listener(path: path)
+        let notifier = SystemdNotifier(environment: ["NOTIFY_SOCKET": path])
+        #expect(notifier?.notify("READY=1") == true)
+        #expect(listener.receive() == "READY=1")
+    }
+
+    @Test func sendsToAnAbstractSocket() {
+        let name = "@berth-notify-test-\(UUID().uuidString.prefix(8))"
+        let listener = Listener(path: name)
+        let notifier = SystemdNotifier(environment: ["NOTIFY_SOCKET": name])
+        #expect(notifier?.notify("STOPPING=1") == true)
+        #expect(listener.receive() == "STOPPING=1")
+    }
+
+    @Test func isAbsentWithoutAUsableVariable() {
+        #expect(SystemdNotifier(environment: [:]) == nil)
+        #expect(SystemdNotifier(environment: ["NOTIFY_SOCKET": "relative"]) == nil)
+    }
+}
