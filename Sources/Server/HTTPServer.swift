@@ -80,17 +80,34 @@ public final class HTTPServer: Sendable {
     public func shutdown(gracePeriodMilliseconds: Int64 = 10_000) async {
         core.draining.store(true, ordering: .relaxed)
         let (handles, listeners) = state.withLock { ($0.handles, $0.listeners) }
-        for handle in handles { handle.execute { loop in loop.beginDrain() } }
-        // Every loop has dropped the listeners from its epoll set before the sockets close.
+        let drained = DrainAcknowledgements()
+        for handle in handles {
+            handle.execute { loop in
+                loop.beginDrain()
+                drained.count.add(1, ordering: .releasing)
+            }
+        }
+        let deadline = ContinuousClock.now + .milliseconds(gracePeriodMilliseconds)
+        // Close the sockets only after every loop has dropped them from its epoll set: a closed
+        // descriptor number is reused at once, and a loop must never accept on someone else's socket.
+        while drained.count.load(ordering: .acquiring) < handles.count && state.withLock({ $0.running }) > 0
+            && ContinuousClock.now < deadline
+        {
+            try? await Task.sleep(for: .milliseconds(1))
+        }
         for listener in listeners { listener.close() }
         state.withLock { $0.listeners = [] }
-        let deadline = ContinuousClock.now + .milliseconds(gracePeriodMilliseconds)
         while state.withLock({ $0.running }) > 0 {
             if ContinuousClock.now >= deadline {
                 for handle in handles { handle.execute { loop in loop.forceClose() } }
             }
             try? await Task.sleep(for: .milliseconds(10))
         }
+    }
+
+    /// How many loops have stopped polling the listeners.
+    private final class DrainAcknowledgements: Sendable {
+        let count = Atomic<Int>(0)
     }
 
     /// What loop threads report back while `start` waits for them.
