@@ -37,19 +37,20 @@ public struct APIResponder: HTTPResponder {
     }
 
     private func route(_ request: HTTPRequest, context: RequestContext) -> Reply {
-        let components = request.pathComponents
+        // Until TLS client trust exists, only local (unix socket) callers are trusted. Untrusted callers
+        // learn nothing about which paths exist: anything but an untrusted action is 403.
+        let trusted = context.transport == .unix
         let action: Action
         let parameters: [String: String]
-        switch router.match(method: request.method, components: components) {
-        case .notFound: return .response(Envelope.error(.notFound))
-        case .methodNotAllowed: return .response(Envelope.error(.notImplemented))
-        case .action(let matched, let matchedParameters):
+        switch router.match(method: request.method, components: request.pathComponents) {
+        case .action(let matched, let matchedParameters) where trusted || matched.access == .untrusted:
             action = matched
             parameters = matchedParameters
+        case _ where !trusted: return .response(Envelope.error(.forbidden))
+        case .notFound: return .response(Envelope.error(.notFound))
+        case .methodNotAllowed: return .response(Envelope.error(.notImplemented))
+        case .action: return .response(Envelope.error(.forbidden))
         }
-        // Until TLS client trust exists, only local (unix socket) callers are trusted.
-        let trusted = context.transport == .unix
-        if action.access == .trusted && !trusted { return .response(Envelope.error(.forbidden)) }
 
         let apiRequest = APIRequest(
             http: request, context: context, trusted: trusted, parameters: parameters, query: request.queryItems)

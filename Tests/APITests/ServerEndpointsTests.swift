@@ -53,6 +53,9 @@ import Testing
         let result = await api.send(.patch, "/1.0", body: #"{"config":{}}"#, transport: .tcp)
         #expect(result.status == 403)
         #expect(result.json["error"] as? String == "not authorized")
+        // Not even whether a path exists is revealed.
+        #expect(await api.send(.get, "/1.0/instances", transport: .tcp).status == 403)
+        #expect(await api.send(.delete, "/1.0", transport: .tcp).status == 403)
     }
 
     @Test func unknownPathsAre404AndUnknownMethods501() async throws {
