@@ -12,6 +12,7 @@ import json
 import os
 import re
 import signal
+import sqlite3
 import socket
 import stat
 import subprocess
@@ -256,6 +257,29 @@ def test_restart_on_the_same_state_dir(berthd, sig):
     assert response.status == 200
     assert response.json["metadata"]["environment"]["server_pid"] == berthd.pid
     assert stat.S_IMODE(os.stat(berthd.socket).st_mode) == 0o660
+
+
+def test_a_database_from_a_newer_berthd_is_refused_and_left_untouched(berthd):
+    # Migrations run at start; a schema newer than this binary knows means a newer berthd wrote
+    # it, and touching it could corrupt it. berthd must refuse with a clear message and exit 1.
+    berthd.stop()
+    database = berthd.state_dir / "berth.db"
+    # Closed explicitly (a `with` block only commits), so the WAL is checkpointed into the file
+    # before its bytes are taken.
+    connection = sqlite3.connect(database)
+    connection.execute("PRAGMA user_version = 999")
+    connection.commit()
+    connection.close()
+    before = database.read_bytes()
+    result = subprocess.run(
+        [str(berthd.binary), "--state-dir", str(berthd.state_dir)],
+        stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=15,
+    )
+    assert result.returncode == 1, result
+    assert "schema version 999" in result.stderr, result.stderr
+    assert "refusing to start" in result.stderr, result.stderr
+    assert database.read_bytes() == before
+    assert not berthd.socket.exists()
 
 
 def test_waitready_times_out_on_a_directory_without_daemon(berthd_binary, tmp_path):
