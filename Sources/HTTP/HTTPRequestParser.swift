@@ -61,20 +61,10 @@ public struct HTTPRequestParser: Sendable {
     /// limit extensions; nothing real sends more than a few bytes.
     static let maxChunkLineBytes = 4096
 
-    /// Buffered bytes are moved to the front only once this many have been consumed and they are
-    /// at least half the buffer, so compaction costs O(1) amortised per byte.
-    static let compactionThreshold = 4096
-
-    /// An emptied buffer keeps its storage only up to this size, so one large body does not pin
-    /// memory for the rest of a keep-alive connection.
-    static let retainedCapacity = 64 * 1024
-
     public let limits: HTTPParserLimits
     var state: State = .head
-    var buffer: [UInt8] = []
-    /// The first unconsumed byte of ``buffer``.
-    var readIndex = 0
-    /// How many bytes after ``readIndex`` have already been searched for the end of the current
+    var input = InputBuffer()
+    /// How many bytes after ``input.readIndex`` have already been searched for the end of the current
     /// line or head, so that a slow peer does not make the parser rescan (quadratic time).
     var scanned = 0
     /// Whether the single tolerated empty line before this request was consumed.
@@ -88,24 +78,16 @@ public struct HTTPRequestParser: Sendable {
     }
 
     /// Buffers bytes read from the connection.
-    public mutating func append(_ bytes: UnsafeRawBufferPointer) {
-        guard !bytes.isEmpty else { return }
-        compactIfNeeded()
-        buffer.append(contentsOf: bytes)
-    }
+    public mutating func append(_ bytes: UnsafeRawBufferPointer) { input.append(bytes) }
 
     /// Buffers bytes read from the connection.
-    public mutating func append(_ bytes: [UInt8]) {
-        guard !bytes.isEmpty else { return }
-        compactIfNeeded()
-        buffer.append(contentsOf: bytes)
-    }
+    public mutating func append(_ bytes: [UInt8]) { input.append(bytes) }
 
     /// Whether some bytes of an unfinished request are buffered. The server uses it to choose
     /// between the header/body timeout (true) and the keep-alive idle timeout (false).
     public var hasPartialRequest: Bool {
         switch state {
-        case .head: readIndex < buffer.count
+        case .head: input.readIndex < input.bytes.count
         case .failed: false
         case .fixedBody, .chunkSize, .chunkData, .chunkDataEnd, .trailers: true
         }
@@ -121,16 +103,13 @@ public struct HTTPRequestParser: Sendable {
     }
 
     /// The number of bytes buffered and not yet returned as part of a request.
-    public var bufferedByteCount: Int { buffer.count - readIndex }
+    public var bufferedByteCount: Int { input.readableCount }
 
     /// Removes and returns the buffered bytes that follow the last returned request. After a
     /// `101 Switching Protocols` response they belong to the new protocol (RFC 9110 §7.8).
     public mutating func takeBufferedBytes() -> [UInt8] {
-        let rest = Array(buffer[readIndex...])
-        buffer = []
-        readIndex = 0
         scanned = 0
-        return rest
+        return input.takeRemaining()
     }
 
     /// Returns true, once, when the head of a request with `Expect: 100-continue` has been parsed
@@ -145,7 +124,7 @@ public struct HTTPRequestParser: Sendable {
 
     /// Returns the next complete request, or nil when more bytes are needed.
     ///
-    /// Call it repeatedly after each ``append(_:)-(UnsafeRawBufferPointer)``: a buffer may hold
+    /// Call it repeatedly after each ``append(_:)-(UnsafeRawBufferPointer)``: a input.bytes may hold
     /// several pipelined requests.
     /// - Throws: ``HTTPParserError`` when the bytes are not a valid request; the error's
     ///   ``HTTPParserError/status`` is the response to send before closing the connection. Every
@@ -180,9 +159,9 @@ public struct HTTPRequestParser: Sendable {
                 }
 
             case .fixedBody(let head, let length):
-                guard buffer.count - readIndex >= length else { return nil }
-                let body = Array(buffer[readIndex..<readIndex + length])
-                readIndex += length
+                guard input.readableCount >= length else { return nil }
+                let body = Array(input.bytes[input.readIndex..<input.readIndex + length])
+                input.readIndex += length
                 return complete(head, body: body)
 
             case .chunkSize(let head):
@@ -197,15 +176,15 @@ public struct HTTPRequestParser: Sendable {
                     guard size <= limits.maxBodyBytes - body.count else {
                         throw .bodyTooLarge(limit: limits.maxBodyBytes)
                     }
-                    if body.isEmpty { body.reserveCapacity(min(size, Self.retainedCapacity)) }
+                    if body.isEmpty { body.reserveCapacity(min(size, InputBuffer.retainedCapacity)) }
                     state = .chunkData(head, remaining: size)
                 }
 
             case .chunkData(let head, let remaining):
-                let count = min(buffer.count - readIndex, remaining)
+                let count = min(input.readableCount, remaining)
                 if count > 0 {
-                    body.append(contentsOf: buffer[readIndex..<readIndex + count])
-                    readIndex += count
+                    body.append(contentsOf: input.bytes[input.readIndex..<input.readIndex + count])
+                    input.readIndex += count
                 }
                 guard count == remaining else {
                     state = .chunkData(head, remaining: remaining - count)
@@ -214,14 +193,14 @@ public struct HTTPRequestParser: Sendable {
                 state = .chunkDataEnd(head)
 
             case .chunkDataEnd(let head):
-                let available = buffer.count - readIndex
+                let available = input.readableCount
                 guard available > 0 else { return nil }
-                guard buffer[readIndex] == ASCII.cr else {
-                    throw buffer[readIndex] == ASCII.lf ? .bareLineFeed : .invalidChunkedBody
+                guard input.bytes[input.readIndex] == ASCII.cr else {
+                    throw input.bytes[input.readIndex] == ASCII.lf ? .bareLineFeed : .invalidChunkedBody
                 }
                 guard available > 1 else { return nil }
-                guard buffer[readIndex + 1] == ASCII.lf else { throw .invalidChunkedBody }
-                readIndex += 2
+                guard input.bytes[input.readIndex + 1] == ASCII.lf else { throw .invalidChunkedBody }
+                input.readIndex += 2
                 state = .chunkSize(head)
 
             case .trailers(let head):
@@ -236,7 +215,7 @@ public struct HTTPRequestParser: Sendable {
                 }
                 // Trailer fields are checked like header fields, then dropped: nothing in Berth
                 // reads them, and merging them into the headers is what RFC 9110 §6.5.1 warns against.
-                try buffer.withUnsafeBufferPointer { (bytes) throws(HTTPParserError) in
+                try input.bytes.withUnsafeBufferPointer { (bytes) throws(HTTPParserError) in
                     _ = try Self.parseField(UnsafeBufferPointer(rebasing: bytes[line]))
                 }
             }
@@ -253,25 +232,14 @@ public struct HTTPRequestParser: Sendable {
             method: head.method, target: head.target, version: head.version, headers: head.headers, body: body)
     }
 
-    private mutating func compactIfNeeded() {
-        guard readIndex > 0 else { return }
-        if readIndex == buffer.count {
-            buffer.removeAll(keepingCapacity: buffer.capacity <= Self.retainedCapacity)
-            readIndex = 0
-        } else if readIndex >= Self.compactionThreshold && readIndex >= buffer.count / 2 {
-            buffer.removeSubrange(0..<readIndex)
-            readIndex = 0
-        }
-    }
-
     // MARK: - Lines
 
     /// Finds the next CRLF-terminated line no longer than `limit` bytes (CRLF included), consumes
-    /// it and returns the range of its content in ``buffer``; nil when the line is not complete.
+    /// it and returns the range of its content in `input.bytes`; nil when the line is not complete.
     private mutating func readLine(limit: Int, tooLong: HTTPParserError) throws(HTTPParserError) -> Range<Int>? {
-        let start = readIndex
-        let end = min(buffer.count, start + max(limit, 0))
-        let found = try buffer.withUnsafeBufferPointer { (bytes) throws(HTTPParserError) -> Int? in
+        let start = input.readIndex
+        let end = min(input.bytes.count, start + max(limit, 0))
+        let found = try input.bytes.withUnsafeBufferPointer { (bytes) throws(HTTPParserError) -> Int? in
             var i = start + scanned
             while i < end {
                 if bytes[i] == ASCII.lf {
@@ -288,7 +256,7 @@ public struct HTTPRequestParser: Sendable {
             return nil
         }
         scanned = 0
-        readIndex = lf + 1
+        input.readIndex = lf + 1
         return start..<(lf - 1)
     }
 
@@ -298,19 +266,22 @@ public struct HTTPRequestParser: Sendable {
     private mutating func readHead() throws(HTTPParserError) -> (Head, Framing)? {
         // RFC 9112 §2.2: "a server that is expecting to receive and parse a request-line SHOULD
         // ignore at least one empty line (CRLF) received prior to the request-line".
-        if scanned == 0 && !skippedEmptyLine && readIndex < buffer.count && buffer[readIndex] == ASCII.cr {
-            guard readIndex + 1 < buffer.count else { return nil }
-            if buffer[readIndex + 1] == ASCII.lf {
-                readIndex += 2
+        if scanned == 0 && !skippedEmptyLine && input.readIndex < input.bytes.count
+            && input.bytes[input.readIndex] == ASCII.cr
+        {
+            guard input.readIndex + 1 < input.bytes.count else { return nil }
+            if input.bytes[input.readIndex + 1] == ASCII.lf {
+                input.readIndex += 2
                 skippedEmptyLine = true
             }
         }
-        let start = readIndex
+        let start = input.readIndex
         let limit = limits.maxHeaderBytes
-        let end = min(buffer.count, start + max(limit, 0))
+        let end = min(input.bytes.count, start + max(limit, 0))
         let resume = start + scanned
         let limits = self.limits
-        let parsed = try buffer.withUnsafeBufferPointer { (bytes) throws(HTTPParserError) -> (Head, Framing, Int)? in
+        let parsed = try input.bytes.withUnsafeBufferPointer {
+            (bytes) throws(HTTPParserError) -> (Head, Framing, Int)? in
             var i = resume
             while i < end {
                 if bytes[i] == ASCII.lf {
@@ -330,7 +301,7 @@ public struct HTTPRequestParser: Sendable {
             if end - start >= limit { throw .headersTooLarge(limit: limit) }
             return nil
         }
-        readIndex = next
+        input.readIndex = next
         scanned = 0
         return (head, framing)
     }
@@ -542,7 +513,7 @@ public struct HTTPRequestParser: Sendable {
 
     /// Parses `chunk-size [ BWS ";" chunk-ext ]` (RFC 9112 §7.1, §7.1.1); extensions are ignored.
     private func parseChunkSize(_ line: Range<Int>) throws(HTTPParserError) -> Int {
-        try buffer.withUnsafeBufferPointer { (bytes) throws(HTTPParserError) -> Int in
+        try input.bytes.withUnsafeBufferPointer { (bytes) throws(HTTPParserError) -> Int in
             var i = line.lowerBound
             var size = 0
             while i < line.upperBound, let digit = ASCII.hexValue(bytes[i]) {

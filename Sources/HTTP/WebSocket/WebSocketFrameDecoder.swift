@@ -15,8 +15,7 @@ public struct WebSocketFrameDecoder: Sendable {
     /// client-side decoder (tests) passes false and then accepts masked and unmasked frames.
     public let requireMaskedFrames: Bool
 
-    private var buffer: [UInt8] = []
-    private var readIndex = 0
+    private var input = InputBuffer()
     private var failure: WebSocketError?
 
     public init(maxFrameSize: Int = 1 << 20, requireMaskedFrames: Bool = true) {
@@ -25,21 +24,13 @@ public struct WebSocketFrameDecoder: Sendable {
     }
 
     /// Buffers bytes read from the connection.
-    public mutating func append(_ bytes: UnsafeRawBufferPointer) {
-        guard !bytes.isEmpty else { return }
-        compactIfNeeded()
-        buffer.append(contentsOf: bytes)
-    }
+    public mutating func append(_ bytes: UnsafeRawBufferPointer) { input.append(bytes) }
 
     /// Buffers bytes read from the connection.
-    public mutating func append(_ bytes: [UInt8]) {
-        guard !bytes.isEmpty else { return }
-        compactIfNeeded()
-        buffer.append(contentsOf: bytes)
-    }
+    public mutating func append(_ bytes: [UInt8]) { input.append(bytes) }
 
     /// The number of bytes buffered and not yet returned as part of a frame.
-    public var bufferedByteCount: Int { buffer.count - readIndex }
+    public var bufferedByteCount: Int { input.readableCount }
 
     /// Returns the next complete frame, or nil when more bytes are needed.
     /// - Throws: ``WebSocketError``; fail the connection with its ``WebSocketError/closeCode``.
@@ -54,10 +45,10 @@ public struct WebSocketFrameDecoder: Sendable {
     }
 
     private mutating func decode() throws(WebSocketError) -> WebSocketFrame? {
-        let available = buffer.count - readIndex
+        let available = input.readableCount
         guard available >= 2 else { return nil }
-        let first = buffer[readIndex]
-        let second = buffer[readIndex + 1]
+        let first = input.bytes[input.readIndex]
+        let second = input.bytes[input.readIndex + 1]
         let fin = first & 0x80 != 0
         guard first & 0x70 == 0 else { throw .reservedBitsSet }
         guard let opcode = WebSocketOpcode(rawValue: first & 0x0F) else { throw .unknownOpcode(first & 0x0F) }
@@ -74,12 +65,12 @@ public struct WebSocketFrameDecoder: Sendable {
         switch shortLength {
         case 126:
             guard available >= 4 else { return nil }
-            length = Int(buffer[readIndex + 2]) << 8 | Int(buffer[readIndex + 3])
+            length = Int(input.bytes[input.readIndex + 2]) << 8 | Int(input.bytes[input.readIndex + 3])
             headerLength = 4
         case 127:
             guard available >= 10 else { return nil }
             var wide: UInt64 = 0
-            for k in 2..<10 { wide = wide << 8 | UInt64(buffer[readIndex + k]) }
+            for k in 2..<10 { wide = wide << 8 | UInt64(input.bytes[input.readIndex + k]) }
             guard wide & (1 << 63) == 0 else { throw .invalidFrameLength }
             guard wide <= UInt64(max(maxFrameSize, 0)) else { throw .messageTooBig }
             length = Int(wide)
@@ -93,25 +84,14 @@ public struct WebSocketFrameDecoder: Sendable {
         if masked { headerLength += 4 }
         guard available - headerLength >= length else { return nil }
 
-        let payloadStart = readIndex + headerLength
-        var payload = Array(buffer[payloadStart..<(payloadStart + length)])
+        let payloadStart = input.readIndex + headerLength
+        var payload = Array(input.bytes[payloadStart..<(payloadStart + length)])
         if masked {
-            let m = readIndex + maskOffset
-            let key = (buffer[m], buffer[m + 1], buffer[m + 2], buffer[m + 3])
+            let m = input.readIndex + maskOffset
+            let key = (input.bytes[m], input.bytes[m + 1], input.bytes[m + 2], input.bytes[m + 3])
             payload.withUnsafeMutableBytes { WebSocketMasking.apply(key, to: $0) }
         }
-        readIndex = payloadStart + length
+        input.readIndex = payloadStart + length
         return WebSocketFrame(fin: fin, opcode: opcode, payload: payload)
-    }
-
-    private mutating func compactIfNeeded() {
-        guard readIndex > 0 else { return }
-        if readIndex == buffer.count {
-            buffer.removeAll(keepingCapacity: buffer.capacity <= 64 * 1024)
-            readIndex = 0
-        } else if readIndex >= 4096 && readIndex >= buffer.count / 2 {
-            buffer.removeSubrange(0..<readIndex)
-            readIndex = 0
-        }
     }
 }
