@@ -46,7 +46,8 @@ extension EventLoop {
         case .webSocket(let headers, let handler):
             upgrade(connection, request: request, context: context, headers: headers, handler: handler)
         }
-        updateInterest(connection)
+        // Interest is updated once, by the flush that follows: registering EPOLLOUT for output that
+        // the flush then writes at once would cost two epoll_ctl calls per request.
     }
 
     func write(_ response: HTTPResponse, to connection: Connection, keepAlive: Bool, headOnly: Bool) {
@@ -68,8 +69,8 @@ extension EventLoop {
         else { return }
         connection.inFlight = nil
         write(response, to: connection, keepAlive: keepAlive && !draining, headOnly: headOnly)
+        // Answers what was pipelined behind; its flush writes this response and sets the interest.
         processRequests(connection)
-        if connections[connectionID] != nil { updateInterest(connection) }
     }
 
     static let continueBytes = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)

@@ -33,7 +33,7 @@ extension EventLoop {
         connection.inFlight = nil
         HTTPResponseEncoder.writeFinalChunk(into: &connection.output)
         if !keepAlive || draining { connection.closeAfterFlush = true }
+        // Answers what was pipelined behind; its flush writes this response and sets the interest.
         processRequests(connection)
-        if connections[connectionID] != nil { updateInterest(connection) }
     }
 }
