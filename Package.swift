@@ -25,6 +25,8 @@ let package = Package(
 
         // logfmt/JSON log lines to stderr.
         .target(name: "Log", swiftSettings: strictSettings),
+        // JSON values: encoding as Go's encoder writes it, and a strict parser.
+        .target(name: "JSON", swiftSettings: strictSettings),
         // Pure HTTP/1.1 + WebSocket codec: no I/O, the fuzz target.
         .target(name: "HTTP", swiftSettings: strictSettings),
         // Event loops, listeners, connections, limits, sd_notify.
@@ -32,17 +34,18 @@ let package = Package(
         // SQLite: connections, statements, transactions, migrations.
         .target(name: "Store", dependencies: ["CSQLite"], swiftSettings: strictSettings),
         // LXD API: router, envelopes, the one error mapping, endpoints.
-        .target(name: "API", dependencies: ["HTTP", "Server", "Store", "Log", "COpenSSL"], swiftSettings: strictSettings),
+        .target(name: "API", dependencies: ["HTTP", "JSON", "Server", "Store", "Log", "COpenSSL"], swiftSettings: strictSettings),
         // The daemon: configuration, wiring, signals, logging.
         .executableTarget(
             name: "berthd", dependencies: ["API", "Server", "Store", "Log", "CLinux"], swiftSettings: strictSettings),
         // libFuzzer entry point over the HTTP parser and WebSocket decoder (see scripts/fuzz.sh).
         .executableTarget(name: "FuzzHTTP", dependencies: ["HTTP"], swiftSettings: strictSettings),
 
+        .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: strictSettings),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"], swiftSettings: strictSettings),
         .testTarget(name: "ServerTests", dependencies: ["Server", "HTTP", "CLinux"], swiftSettings: strictSettings),
         .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: strictSettings),
-        .testTarget(name: "APITests", dependencies: ["API", "HTTP", "Server", "Store", "Log"], swiftSettings: strictSettings),
+        .testTarget(name: "APITests", dependencies: ["API", "HTTP", "JSON", "Server", "Store", "Log"], swiftSettings: strictSettings),
         .testTarget(name: "BerthdTests", dependencies: ["berthd", "Log"], swiftSettings: strictSettings),
         .testTarget(name: "LogTests", dependencies: ["Log"], swiftSettings: strictSettings),
     ],

@@ -1,3 +1,4 @@
+import JSON
 import Store
 
 /// `/` and `/1.0` (LXD's `api_1.0.go`).

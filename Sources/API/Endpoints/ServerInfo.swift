@@ -1,3 +1,5 @@
+import JSON
+
 /// Builds the `GET /1.0` server object (LXD's `api.Server`) in LXD's field order: `config`, then the
 /// untrusted part, then `environment`.
 public struct ServerInfo: Sendable {

@@ -1,3 +1,4 @@
+import JSON
 import Synchronization
 
 /// `GET /1.0` is what every `lxc` command sends first, so its two bodies (trusted and untrusted) are

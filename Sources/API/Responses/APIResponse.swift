@@ -1,4 +1,5 @@
 import HTTP
+import JSON
 import Server
 
 /// What a handler returns (LXD's `response.Response`): a value, never a socket write.

@@ -1,4 +1,5 @@
 import COpenSSL
+import JSON
 
 /// LXD's ETag: hex SHA-256 of the JSON encoding of the value the resource's config is compared by
 /// (`util.EtagHash`). Sent quoted in the `ETag` header.

@@ -1,4 +1,5 @@
 import HTTP
+import JSON
 
 /// LXD's response envelopes (`shared/api/response.go`): all seven fields, always, in LXD's order
 /// (`type, status, status_code, operation, error_code, error, metadata`).

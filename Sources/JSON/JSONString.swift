@@ -1,7 +1,7 @@
 /// JSON string escaping (RFC 8259 §7). `<`, `>` and `&` are escaped as Go's encoder does, so bodies
 /// match LXD's byte for byte.
-enum JSONString {
-    static func write(_ string: String, into bytes: inout [UInt8]) {
+public enum JSONString {
+    public static func write(_ string: String, into bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
         var utf8 = string.utf8
         let fast = utf8.withContiguousStorageIfAvailable { buffer -> Bool in
