@@ -10,7 +10,72 @@ public enum Schema {
                     key TEXT PRIMARY KEY,
                     value TEXT NOT NULL
                 ) STRICT;
-                """)
+                """),
+        // Durable operations (issue 4): an operation is a row before its 202 leaves the server; its work
+        // is a `jobs` row until it is final. Times are nanoseconds since the Unix epoch. JSON columns hold
+        // the exact values served on the wire.
+        Migration(
+            version: 2, name: "create_operations",
+            sql: """
+                CREATE TABLE operations (
+                    id TEXT PRIMARY KEY,
+                    seq INTEGER NOT NULL UNIQUE,
+                    class TEXT NOT NULL,
+                    type TEXT NOT NULL,
+                    description TEXT NOT NULL,
+                    project TEXT NOT NULL,
+                    status_code INTEGER NOT NULL,
+                    resources TEXT NOT NULL,
+                    metadata TEXT NOT NULL,
+                    may_cancel INTEGER NOT NULL,
+                    err TEXT NOT NULL,
+                    err_code INTEGER NOT NULL,
+                    requestor TEXT,
+                    created_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL,
+                    finished_at INTEGER
+                ) STRICT;
+                CREATE INDEX operations_by_status ON operations (status_code, seq);
+                CREATE INDEX operations_by_finish ON operations (finished_at) WHERE finished_at IS NOT NULL;
+
+                CREATE TABLE jobs (
+                    operation_id TEXT PRIMARY KEY REFERENCES operations (id) ON DELETE CASCADE,
+                    seq INTEGER NOT NULL UNIQUE,
+                    queue_key TEXT NOT NULL,
+                    payload TEXT NOT NULL,
+                    attempt INTEGER NOT NULL,
+                    step_index INTEGER NOT NULL,
+                    step_started INTEGER NOT NULL,
+                    step_deadline INTEGER,
+                    lease_owner TEXT,
+                    lease_expires INTEGER
+                ) STRICT;
+
+                CREATE TABLE operation_log (
+                    id INTEGER PRIMARY KEY,
+                    operation_id TEXT NOT NULL REFERENCES operations (id) ON DELETE CASCADE,
+                    time INTEGER NOT NULL,
+                    level TEXT NOT NULL,
+                    message TEXT NOT NULL
+                ) STRICT;
+                CREATE INDEX operation_log_by_operation ON operation_log (operation_id, id);
+
+                CREATE TABLE events (
+                    id INTEGER PRIMARY KEY,
+                    type TEXT NOT NULL,
+                    project TEXT,
+                    timestamp INTEGER NOT NULL,
+                    body TEXT NOT NULL
+                ) STRICT;
+                CREATE INDEX events_by_time ON events (timestamp);
+
+                CREATE TABLE idempotency_keys (
+                    key TEXT PRIMARY KEY,
+                    request_hash TEXT NOT NULL,
+                    operation_id TEXT NOT NULL,
+                    created_at INTEGER NOT NULL
+                ) STRICT;
+                """),
     ]
 
     /// The schema version this build writes and the highest it can open.

@@ -1,0 +1,27 @@
+/// Stored events, for replay with `?since=<id>` / `Last-Event-ID`.
+extension SQLiteConnection {
+    public func insertEvent(_ event: EventRow) throws {
+        try cached("INSERT INTO events (id, type, project, timestamp, body) VALUES (?, ?, ?, ?, ?)").run([
+            event.id, event.type, event.project, event.timestamp, event.body,
+        ])
+    }
+
+    /// Events with an id above `id`, oldest first, at most `limit`.
+    public func events(after id: Int64, limit: Int) throws -> [EventRow] {
+        try cached("SELECT id, type, project, timestamp, body FROM events WHERE id > ? ORDER BY id LIMIT ?")
+            .query([id, limit]) {
+                EventRow(
+                    id: $0.int64(at: 0), type: $0.string(at: 1), project: $0.optionalString(at: 2),
+                    timestamp: $0.int64(at: 3), body: $0.string(at: 4))
+            }
+    }
+
+    public func maxEventID() throws -> Int64 {
+        try query("SELECT COALESCE(MAX(id), 0) FROM events", []) { $0.int64(at: 0) }.first ?? 0
+    }
+
+    @discardableResult
+    public func pruneEvents(before timestamp: Int64) throws -> Int {
+        try run("DELETE FROM events WHERE timestamp < ?", [timestamp])
+    }
+}
