@@ -33,20 +33,33 @@ let package = Package(
         .target(name: "Server", dependencies: ["HTTP", "CLinux"], swiftSettings: strictSettings),
         // SQLite: connections, statements, transactions, migrations.
         .target(name: "Store", dependencies: ["CSQLite"], swiftSettings: strictSettings),
+        // Durable operations: model and state machine, job queue with group commit, scheduler, workers,
+        // recovery, retention, event bus.
+        .target(name: "Operations", dependencies: ["JSON", "Store", "Log"], swiftSettings: strictSettings),
         // LXD API: router, envelopes, the one error mapping, endpoints.
-        .target(name: "API", dependencies: ["HTTP", "JSON", "Server", "Store", "Log", "COpenSSL"], swiftSettings: strictSettings),
-        // The daemon: configuration, wiring, signals, logging.
-        .executableTarget(
-            name: "berthd", dependencies: ["API", "Server", "Store", "Log", "CLinux"], swiftSettings: strictSettings),
+        .target(name: "API", dependencies: ["HTTP", "JSON", "Operations", "Server", "Store", "Log", "COpenSSL"], swiftSettings: strictSettings),
+        // The daemon: command line, wiring, state-directory lock, signals.
+        .target(
+            name: "Daemon", dependencies: ["API", "Operations", "Server", "Store", "Log", "CLinux"],
+            swiftSettings: strictSettings),
+        // The executable: nothing but `@main`.
+        .executableTarget(name: "berthd", dependencies: ["Daemon"], swiftSettings: strictSettings),
         // libFuzzer entry point over the HTTP parser and WebSocket decoder (see scripts/fuzz.sh).
-        .executableTarget(name: "FuzzHTTP", dependencies: ["HTTP"], swiftSettings: strictSettings),
+        .executableTarget(name: "FuzzHTTP", dependencies: ["HTTP", "JSON"], swiftSettings: strictSettings),
 
+        .testTarget(
+            name: "OperationsTests", dependencies: ["Operations", "JSON", "Store", "Log"], swiftSettings: strictSettings),
         .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: strictSettings),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"], swiftSettings: strictSettings),
         .testTarget(name: "ServerTests", dependencies: ["Server", "HTTP", "CLinux"], swiftSettings: strictSettings),
         .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: strictSettings),
-        .testTarget(name: "APITests", dependencies: ["API", "HTTP", "JSON", "Server", "Store", "Log"], swiftSettings: strictSettings),
-        .testTarget(name: "BerthdTests", dependencies: ["berthd", "Log"], swiftSettings: strictSettings),
+        .testTarget(name: "APITests", dependencies: ["API", "HTTP", "JSON", "Operations", "Server", "Store", "Log"], swiftSettings: strictSettings),
+        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "Log"], swiftSettings: strictSettings),
+        // A real daemon process with test operation types and endpoints, for the end-to-end suite
+        // (crash recovery, queue benchmarks). A test double: it lives in Tests/, never in the product.
+        .executableTarget(
+            name: "BerthTestDaemon", dependencies: ["Daemon", "API", "HTTP", "Operations", "JSON"], path: "Tests/TestDaemon",
+            swiftSettings: strictSettings),
         .testTarget(name: "LogTests", dependencies: ["Log"], swiftSettings: strictSettings),
     ],
     swiftLanguageModes: [.v6]

@@ -110,7 +110,7 @@ install_deps() {
 
 lint() {
     local dirs=(Sources) d
-    for d in Tests/*Tests; do [[ -d "$d" ]] && dirs+=("$d"); done
+    for d in Tests/*Tests Tests/TestDaemon; do [[ -d "$d" ]] && dirs+=("$d"); done
     echo "linting: ${dirs[*]}"
     swift format lint --strict -r "${dirs[@]}"
 }

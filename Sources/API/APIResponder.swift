@@ -21,9 +21,16 @@ public struct APIResponder: HTTPResponder {
                 logRequest(request, context: context, status: response.status.code, started: started)
             } else if case .deferred(let work) = reply {
                 return .deferred {
-                    let response = await work()
-                    self.logRequest(request, context: context, status: response.status.code, started: started)
-                    return response
+                    let reply = await work()
+                    let status: Int
+                    switch reply {
+                    case .response(let response): status = response.status.code
+                    case .stream(let head, _): status = head.status.code
+                    case .webSocket: status = 101
+                    case .deferred: status = 0
+                    }
+                    self.logRequest(request, context: context, status: status, started: started)
+                    return reply
                 }
             } else {
                 logRequest(request, context: context, status: 101, started: started)
@@ -67,11 +74,9 @@ public struct APIResponder: HTTPResponder {
         case .deferred(let handler):
             return .deferred {
                 do {
-                    if case .response(let response) = try await handler(apiRequest).reply { return response }
-                    return ErrorMapping.response(
-                        for: APIError.internalError("deferred handler returned a streaming reply"))
+                    return try await handler(apiRequest).reply
                 } catch {
-                    return ErrorMapping.response(for: error)
+                    return .response(ErrorMapping.response(for: error))
                 }
             }
         }

@@ -1,10 +1,11 @@
 /// Every endpoint Berth serves, as one table (LXD's `api10` list).
 public enum BerthAPI {
     public static func endpoints(_ context: APIContext) -> [Endpoint] {
-        ServerEndpoints.endpoints(context)
+        ServerEndpoints.endpoints(context) + OperationsEndpoints.endpoints(context) + EventsEndpoints.endpoints(context)
     }
 
-    public static func responder(_ context: APIContext) -> APIResponder {
-        APIResponder(router: Router(endpoints(context)), logger: context.logger)
+    /// The responder for `context`, with `extra` endpoints (a test daemon's) after Berth's own.
+    public static func responder(_ context: APIContext, extra: [Endpoint] = []) -> APIResponder {
+        APIResponder(router: Router(endpoints(context) + extra), logger: context.logger)
     }
 }

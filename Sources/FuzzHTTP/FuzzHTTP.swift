@@ -1,14 +1,16 @@
 import HTTP
+import JSON
 
 /// libFuzzer entry point (see scripts/fuzz.sh). The first byte picks the code under test; the
 /// rest is its input. Besides "never trap", each path checks a differential property: feeding
-/// the same bytes in pieces must give exactly what feeding them whole gives.
+/// the same bytes in pieces must give exactly what feeding them whole gives, or (JSON) encoding
+/// what was parsed must parse back to it.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard size > 0 else { return 0 }
     let input = UnsafeBufferPointer(start: data + 1, count: size - 1)
     let split = splitPoints(input)
-    switch data[0] % 4 {
+    switch data[0] % 5 {
     case 0:
         let whole = parseHTTP(input, pieces: [])
         let pieces = parseHTTP(input, pieces: split)
@@ -19,8 +21,10 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         if whole != pieces { fatalError("split WebSocket input decoded differently: \(whole) vs \(pieces)") }
     case 2:
         _ = decodeWebSocket(input, pieces: split, server: false)
-    default:
+    case 3:
         handshake(input)
+    default:
+        json(input)
     }
     return 0
 }
@@ -129,4 +133,82 @@ func handshake(_ input: UnsafeBufferPointer<UInt8>) {
     HTTPResponseEncoder.write(
         HTTPResponse(status: HTTPStatus(code: input.count % 600), headers: [text: text], body: Array(input)),
         keepAlive: input.count % 3 == 0, date: HTTPDate.imfFixdate(epochSeconds: seconds), into: &encoded)
+}
+
+/// Parses the input as JSON. What parses must survive the encoder: parsing the encoding gives the
+/// same value (up to number kind: an integral double below 1e15 is written as an integer) and
+/// encoding that is a fixed point. A tighter depth limit must refuse exactly the values nested
+/// deeper than it, the String entry point must agree with the bytes one, and `set` must behave.
+func json(_ input: UnsafeBufferPointer<UInt8>) {
+    let bytes = Array(input)
+    let tightLimit = 3
+    let value: JSONValue
+    do throws(JSONParseError) {
+        value = try JSONValue.parse(bytes)
+    } catch {
+        _ = error.message
+        if error.offset > bytes.count { fatalError("error offset past the input: \(error)") }
+        if (try? JSONValue.parse(bytes, maxDepth: tightLimit)) != nil {
+            fatalError("a tighter limit accepted \(error)")
+        }
+        return
+    }
+
+    do throws(JSONParseError) {
+        let shallow = try JSONValue.parse(bytes, maxDepth: tightLimit)
+        if depth(value) > tightLimit || shallow != value {
+            fatalError("depth limit \(tightLimit) let \(value) through")
+        }
+    } catch {
+        guard case .tooDeep = error, depth(value) > tightLimit else {
+            fatalError("a tighter limit refused \(value) with \(error)")
+        }
+    }
+    // Whatever parses is valid UTF-8, so decoding it as a String changes nothing.
+    if (try? JSONValue.parse(String(decoding: input, as: UTF8.self))) != value {
+        fatalError("String and bytes parsed differently: \(value)")
+    }
+
+    let encoded = value.encoded
+    let again: JSONValue
+    do throws(JSONParseError) {
+        again = try JSONValue.parse(encoded)
+    } catch {
+        fatalError("encoding of \(value) did not parse: \(error)")
+    }
+    if !sameUpToNumberKind(value, again) { fatalError("\(value) came back from its encoding as \(again)") }
+    if again.encoded != encoded { fatalError("encoding of \(value) is not a fixed point") }
+
+    if case .object(let members) = value, let key = members.first?.0 {
+        var edited = value
+        edited.set(key, .null)
+        if edited[key] != .null || edited.objectValue?.filter({ $0.0 == key }).count != 1 {
+            fatalError("set(\(key), null) left \(edited)")
+        }
+        edited.set(key, nil)
+        if edited[key] != nil { fatalError("set(\(key), nil) left \(edited)") }
+        _ = value.dictionaryOfStrings
+    }
+    _ = (value.intValue, value.doubleValue)
+}
+
+/// Nesting depth as the parser counts it: a scalar is 0, `[]` is 1.
+func depth(_ value: JSONValue) -> Int {
+    switch value {
+    case .array(let elements): 1 + (elements.map(depth).max() ?? 0)
+    case .object(let members): 1 + (members.map { depth($0.1) }.max() ?? 0)
+    default: 0
+    }
+}
+
+/// Equality where a double equals the integer its encoding became. Doubles must come back exactly:
+/// the encoder writes the shortest text that reads back as the same double.
+func sameUpToNumberKind(_ before: JSONValue, _ after: JSONValue) -> Bool {
+    switch (before, after) {
+    case (.double(let double), .int(let integer)): abs(double) < 1e15 && Double(integer) == double
+    case (.array(let a), .array(let b)): a.count == b.count && zip(a, b).allSatisfy(sameUpToNumberKind)
+    case (.object(let a), .object(let b)):
+        a.count == b.count && zip(a, b).allSatisfy { $0.0 == $1.0 && sameUpToNumberKind($0.1, $1.1) }
+    default: before == after
+    }
 }

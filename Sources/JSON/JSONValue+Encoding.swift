@@ -14,7 +14,8 @@ extension JSONValue {
         case .int(let value): bytes.append(contentsOf: String(value).utf8)
         case .double(let value):
             if value.isFinite {
-                if value == value.rounded(), abs(value) < 1e15 {
+                // Integral and small, tested by truncation rather than `rounded()`, which would need libm.
+                if abs(value) < 1e15, Double(Int64(value)) == value {
                     bytes.append(contentsOf: String(Int64(value)).utf8)
                 } else {
                     bytes.append(contentsOf: String(value).utf8)

@@ -30,7 +30,9 @@ public indirect enum JSONValue: Sendable, Equatable {
 
     public static func strings(_ values: [String]) -> JSONValue { .array(values.map { .string($0) }) }
 
-    /// Looks up a member of an object.
+    /// Looks up a member of an object: the first member named `key`. A parsed object keeps duplicate
+    /// keys in input order; Go's decoder lets the last one win, so a caller that must agree with it
+    /// searches `objectValue` from the end instead.
     public subscript(key: String) -> JSONValue? {
         guard case .object(let members) = self else { return nil }
         return members.first { $0.0 == key }?.1

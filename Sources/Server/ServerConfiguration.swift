@@ -6,6 +6,7 @@ public struct ServerConfiguration: Sendable {
     /// Event-loop threads; each owns its connections. Two matches this kind of machine's cores.
     public var loopCount: Int = 2
     /// Connections above this are answered 503 and closed at once; the others keep being served.
+    /// Idle long polls are cheap here (no thread each), so the bound is the descriptor limit.
     public var maxConnections: Int = 4096
     /// Request line + headers (431) and body (413) caps.
     public var parserLimits = HTTPParserLimits()

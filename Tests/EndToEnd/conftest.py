@@ -53,6 +53,17 @@ def find_berthd() -> Path:
     )
 
 
+def find_test_daemon() -> Path:
+    """`$BERTH_TEST_DAEMON`, else the debug build of Tests/TestDaemon: berthd's wiring plus test
+    operation types (a test double; never part of the product)."""
+    explicit = os.environ.get("BERTH_TEST_DAEMON")
+    candidates = [Path(explicit)] if explicit else [REPO / ".build/debug/BerthTestDaemon"]
+    for candidate in candidates:
+        if candidate.is_file() and os.access(candidate, os.X_OK):
+            return candidate.resolve()
+    raise FileNotFoundError("no test daemon: set BERTH_TEST_DAEMON, or swift build --product BerthTestDaemon")
+
+
 def free_tcp_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
@@ -412,10 +423,12 @@ def berthd_factory(request, berthd_binary):
     daemons: list[Berthd] = []
     request.node.stash[_DAEMONS] = daemons
 
-    def start(listen: bool = False, env: dict | None = None, args=(), wait: bool = True) -> Berthd:
+    def start(
+        listen: bool = False, env: dict | None = None, args=(), wait: bool = True, binary: Path | None = None
+    ) -> Berthd:
         root = Path(tempfile.mkdtemp(prefix="berth-e2e-"))
         daemon = Berthd(
-            binary=berthd_binary, root=root, listen=("127.0.0.1", free_tcp_port()) if listen else None,
+            binary=binary or berthd_binary, root=root, listen=("127.0.0.1", free_tcp_port()) if listen else None,
             env=env, args=tuple(args),
         )
         daemons.append(daemon)
@@ -440,6 +453,16 @@ def berthd_factory(request, berthd_binary):
             problems.append(f"berthd (pid {daemon.pid}) exited with status {returncode} on SIGTERM, not 0")
     if problems:
         pytest.fail("; ".join(problems), pytrace=False)
+
+
+@pytest.fixture
+def testing_daemon_factory(berthd_factory):
+    """Like `berthd_factory`, for the test daemon."""
+    try:
+        binary = find_test_daemon()
+    except FileNotFoundError as error:
+        pytest.fail(str(error), pytrace=False)
+    return lambda **kwargs: berthd_factory(binary=binary, **kwargs)
 
 
 @pytest.fixture

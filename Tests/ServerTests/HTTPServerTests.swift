@@ -196,6 +196,17 @@ import Testing
         }
     }
 
+    @Test func aDeferredHandlerMayAnswerWithAStream() async throws {
+        try await withTestServer { server in
+            let client = try server.client()
+            client.send("GET /slow-stream HTTP/1.1\r\n\r\nGET /hello HTTP/1.1\r\n\r\n")
+            let response = try await client.readResponse()
+            #expect(response.headers["Transfer-Encoding"] == "chunked")
+            #expect(response.text == "late;")
+            #expect(try await client.readResponse().text == "hello")
+        }
+    }
+
     @Test func tcpListenerServesAndReportsThePeerAddress() async throws {
         try await withTestServer(tcp: true) { server in
             #expect(server.tcpPort != 0)

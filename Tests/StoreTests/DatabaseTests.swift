@@ -13,7 +13,10 @@ import Testing
                     $0.string(at: 0)
                 }
             }
-            #expect(tables == ["config", "events", "idempotency_keys", "jobs", "operation_log", "operations", "schema_migrations"])
+            #expect(
+                tables == [
+                    "config", "events", "idempotency_keys", "jobs", "operation_log", "operations", "schema_migrations",
+                ])
             #expect(try database.read { try Migrator.currentVersion($0) } == Schema.latestVersion)
             #expect(try database.config() == [:])
         }

@@ -4,8 +4,10 @@ import JSON
 /// LXD's ETag: hex SHA-256 of the JSON encoding of the value the resource's config is compared by
 /// (`util.EtagHash`). Sent quoted in the `ETag` header.
 public enum ETag {
-    public static func of(_ value: JSONValue) -> String {
-        let bytes = value.encoded
+    public static func of(_ value: JSONValue) -> String { sha256Hex(value.encoded) }
+
+    /// Lower-case hex SHA-256 of `bytes`.
+    public static func sha256Hex(_ bytes: [UInt8]) -> String {
         var digest = [UInt8](repeating: 0, count: 32)
         bytes.withUnsafeBufferPointer { input in
             _ = SHA256(input.baseAddress, input.count, &digest)

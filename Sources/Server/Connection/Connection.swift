@@ -13,7 +13,7 @@ final class Connection {
 
     /// The request whose response has not been written yet; later pipelined requests wait for it.
     enum InFlight {
-        case deferred(keepAlive: Bool, headOnly: Bool)
+        case deferred(request: HTTPRequest, context: RequestContext, keepAlive: Bool)
         case stream(keepAlive: Bool, writer: ResponseBodyWriter, task: Task<Void, Never>?)
     }
 

@@ -26,28 +26,35 @@ extension EventLoop {
 
     private func handle(_ request: HTTPRequest, on connection: Connection) {
         let keepAlive = request.keepAlive && !draining
-        let headOnly = request.method == .head
         let context = RequestContext(
             transport: connection.transport, peer: connection.peer, connectionID: connection.id,
             requestID: core.makeRequestID())
-        switch core.responder.respond(to: request, context: context) {
+        perform(
+            core.responder.respond(to: request, context: context), for: request, context: context, on: connection,
+            keepAlive: keepAlive)
+        // Interest is updated once, by the flush that follows: registering EPOLLOUT for output that
+        // the flush then writes at once would cost two epoll_ctl calls per request.
+    }
+
+    private func perform(
+        _ reply: Reply, for request: HTTPRequest, context: RequestContext, on connection: Connection, keepAlive: Bool
+    ) {
+        switch reply {
         case .response(let response):
-            write(response, to: connection, keepAlive: keepAlive, headOnly: headOnly)
+            write(response, to: connection, keepAlive: keepAlive, headOnly: request.method == .head)
         case .deferred(let work):
-            connection.inFlight = .deferred(keepAlive: keepAlive, headOnly: headOnly)
+            connection.inFlight = .deferred(request: request, context: context, keepAlive: keepAlive)
             let loop = handle
             let id = connection.id
             Task {
-                let response = await work()
-                loop.execute { loop in loop.completeDeferred(connectionID: id, response) }
+                let reply = await work()
+                loop.execute { loop in loop.completeDeferred(connectionID: id, reply) }
             }
         case .stream(let head, let producer):
             startStream(on: connection, head: head, keepAlive: keepAlive, producer: producer)
         case .webSocket(let headers, let handler):
             upgrade(connection, request: request, context: context, headers: headers, handler: handler)
         }
-        // Interest is updated once, by the flush that follows: registering EPOLLOUT for output that
-        // the flush then writes at once would cost two epoll_ctl calls per request.
     }
 
     func write(_ response: HTTPResponse, to connection: Connection, keepAlive: Bool, headOnly: Bool) {
@@ -63,12 +70,12 @@ extension EventLoop {
         write(response, to: connection, keepAlive: false, headOnly: false)
     }
 
-    func completeDeferred(connectionID: UInt64, _ response: HTTPResponse) {
+    func completeDeferred(connectionID: UInt64, _ reply: Reply) {
         guard let connection = connections[connectionID],
-            case .deferred(let keepAlive, let headOnly) = connection.inFlight
+            case .deferred(let request, let context, let keepAlive) = connection.inFlight
         else { return }
         connection.inFlight = nil
-        write(response, to: connection, keepAlive: keepAlive && !draining, headOnly: headOnly)
+        perform(reply, for: request, context: context, on: connection, keepAlive: keepAlive && !draining)
         // Answers what was pipelined behind; its flush writes this response and sets the interest.
         processRequests(connection)
     }

@@ -4,9 +4,9 @@ import HTTP
 public enum Reply: Sendable {
     /// A response ready now; written at once, without leaving the loop thread.
     case response(HTTPResponse)
-    /// A response produced by async work that runs as a task; the connection waits for it
-    /// (later pipelined requests queue behind it, in order).
-    case deferred(@Sendable () async -> HTTPResponse)
+    /// Async work that runs as a task and then answers with any other kind of reply (a response, a
+    /// stream, an upgrade); the connection waits for it (later pipelined requests queue behind it).
+    case deferred(@Sendable () async -> Reply)
     /// A response whose head is sent at once and whose body is streamed with chunked encoding until
     /// the producer returns. `head.body` is ignored.
     case stream(head: HTTPResponse, producer: @Sendable (ResponseBodyWriter) async -> Void)

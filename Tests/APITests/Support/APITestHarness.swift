@@ -1,6 +1,7 @@
 import Foundation
 import HTTP
 import Log
+import Operations
 import Server
 import Store
 
@@ -25,9 +26,13 @@ final class APITestHarness {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         database = try Database.open(path: directory + "/berth.db")
         let config = try database.read { try $0.config() }
+        let events = EventBus()
+        let operations = try OperationManager(
+            path: directory + "/berth.db", registry: OperationRegistry(), events: events, logger: Logger(level: .error))
         context = APIContext(
             database: database, logger: Logger(level: .error),
-            serverInfo: ServerInfoCache(info: ServerInfo(host: Self.host, addresses: []), config: config))
+            serverInfo: ServerInfoCache(info: ServerInfo(host: Self.host, addresses: []), config: config),
+            operations: operations, events: events)
         responder = BerthAPI.responder(context)
     }
 
@@ -51,7 +56,9 @@ final class APITestHarness {
         let context = RequestContext(transport: transport, peer: peer, connectionID: 1, requestID: 1)
         switch responder.respond(to: request, context: context) {
         case .response(let response): return Result(response: response)
-        case .deferred(let work): return Result(response: await work())
+        case .deferred(let work):
+            if case .response(let response) = await work() { return Result(response: response) }
+            return Result(response: HTTPResponse(status: .init(code: 599)))
         case .stream, .webSocket: return Result(response: HTTPResponse(status: .init(code: 599)))
         }
     }

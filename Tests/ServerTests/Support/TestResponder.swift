@@ -19,7 +19,12 @@ struct TestResponder: HTTPResponder {
         case "/slow":
             return .deferred {
                 try? await Task.sleep(for: .milliseconds(300))
-                return HTTPResponse(status: .ok, body: Array("slow".utf8))
+                return .response(HTTPResponse(status: .ok, body: Array("slow".utf8)))
+            }
+        case "/slow-stream":
+            return .deferred {
+                try? await Task.sleep(for: .milliseconds(100))
+                return .stream(head: HTTPResponse(status: .ok)) { writer in try? writer.write("late;") }
             }
         case "/stream":
             return .stream(head: HTTPResponse(status: .ok)) { writer in

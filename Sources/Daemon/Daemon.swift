@@ -1,6 +1,7 @@
 import API
 import Foundation
 import Log
+import Operations
 import Server
 import Store
 
@@ -9,6 +10,7 @@ import Store
 struct Daemon {
     let options: CommandLineOptions
     let logger: Logger
+    let extensions: DaemonExtensions
 
     func run() async throws {
         let stateDirectory = options.stateDirectory
@@ -39,12 +41,27 @@ struct Daemon {
             return nil
         }
         let config = try database.read { try $0.config() }
+        // Operations interrupted by the previous process are settled before anything is served.
+        let operations: OperationManager
+        do {
+            operations = try OperationManager(
+                path: databasePath, registry: OperationRegistry(extensions.operationTypes), logger: logger)
+            try await operations.start()
+        } catch {
+            throw DaemonError("cannot start the operation queue on \(databasePath): \(error)")
+        }
         let context = APIContext(
             database: database, logger: logger,
             serverInfo: ServerInfoCache(
-                info: ServerInfo(host: .current(), addresses: tcpAddresses), config: config))
+                info: ServerInfo(host: .current(), addresses: tcpAddresses), config: config),
+            operations: operations, events: operations.events)
 
-        let server = HTTPServer(configuration: ServerConfiguration(), responder: BerthAPI.responder(context))
+        var serverConfiguration = ServerConfiguration()
+        // Keep descriptors for the database, the store writer and the host commands of workers.
+        serverConfiguration.maxConnections = max(64, FileDescriptorLimit.raiseToMaximum() - 256)
+        let server = HTTPServer(
+            configuration: serverConfiguration,
+            responder: BerthAPI.responder(context, extra: extensions.endpoints(context)))
         let bound: [ListenAddress]
         do {
             bound = try server.start(listening: addresses)
@@ -64,6 +81,8 @@ struct Daemon {
         logger.info("shutting down", ["signal": signal == SIGTERM ? "SIGTERM" : "SIGINT"])
         notifier?.notify("STOPPING=1")
         await server.shutdown(gracePeriodMilliseconds: 30_000)
+        // Running operations get a bounded time to finish; the rest is recovered at the next start.
+        await operations.shutdown(timeoutMilliseconds: 10_000)
         withExtendedLifetime(lock) {}
         logger.info("berthd stopped")
     }

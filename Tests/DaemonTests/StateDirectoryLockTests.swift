@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import berthd
+@testable import Daemon
 
 @Suite struct StateDirectoryLockTests {
     @Test func aSecondLockOnTheSameDirectoryFailsNamingTheHolder() throws {

@@ -1,7 +1,7 @@
 import Log
 import Testing
 
-@testable import berthd
+@testable import Daemon
 
 @Suite struct CommandLineOptionsTests {
     @Test func defaultsToTheDaemonWithTheGivenStateDirectory() throws {

@@ -1,0 +1,49 @@
+import API
+import Foundation
+import Log
+
+/// The command line of `berthd` (and of the test daemon): parses the options and runs the daemon or
+/// `waitready`. Returns the process exit status.
+public enum BerthDaemon {
+    public static func main(arguments: [String], extensions: DaemonExtensions = .none) async -> Int32 {
+        let environment = ProcessInfo.processInfo.environment
+        let defaultStateDirectory =
+            getuid() == 0
+            ? "/var/lib/berth" : (environment["XDG_RUNTIME_DIR"].map { $0 + "/berth" } ?? "/tmp/berth-\(getuid())")
+        let name = extensions.name
+        let options: CommandLineOptions
+        do {
+            options = try CommandLineOptions.parse(arguments, defaultStateDirectory: defaultStateDirectory)
+        } catch {
+            printError("\(name): \(error.message)\n\n\(CommandLineOptions.usage)")
+            return 2
+        }
+        switch options.command {
+        case .help:
+            print(CommandLineOptions.usage)
+        case .version:
+            print(BerthVersion.current)
+        case .waitReady:
+            let ready = await WaitReady.run(
+                stateDirectory: options.stateDirectory, timeoutSeconds: options.timeoutSeconds)
+            if !ready {
+                printError("\(name) waitready: no answer on \(options.stateDirectory)/unix.socket in time")
+                return 1
+            }
+        case .daemon:
+            let logger = Logger(level: options.logLevel)
+            do {
+                try await Daemon(options: options, logger: logger, extensions: extensions).run()
+            } catch {
+                logger.error("\(name) failed to start", ["error": "\(error)"])
+                printError("\(name): \(error)")
+                return 1
+            }
+        }
+        return 0
+    }
+
+    static func printError(_ message: String) {
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+    }
+}

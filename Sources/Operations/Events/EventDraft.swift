@@ -1,0 +1,19 @@
+import JSON
+
+/// An event before it has an id: ids are given in commit order by the operation store's writer, so
+/// live delivery, storage and replay all agree on one order.
+public struct EventDraft: Sendable {
+    public let type: EventType
+    public let project: String?
+    public let metadata: JSONValue
+    /// Whether the event is kept for replay. Operation state changes and lifecycle events are;
+    /// logging events and intermediate progress updates are live only.
+    public let stored: Bool
+
+    public init(type: EventType, project: String?, metadata: JSONValue, stored: Bool) {
+        self.type = type
+        self.project = project
+        self.metadata = metadata
+        self.stored = stored
+    }
+}

@@ -1,0 +1,99 @@
+import JSON
+import Store
+import Synchronization
+
+extension OperationManager {
+    /// What `submit` did: a new operation, or the one an earlier request with the same
+    /// `Idempotency-Key` created.
+    public struct Submission: Sendable {
+        public let operation: Operation
+        public let created: Bool
+    }
+
+    /// Creates an operation and its job. Returns once both are committed to disk, so the caller may
+    /// answer `202`.
+    public func submit(_ request: SubmitRequest) async throws -> Submission {
+        guard let definition = registry[request.type] else { throw OperationsError.unknownType(request.type) }
+        guard state.withLock({ $0.accepting }) else { throw OperationsError.shuttingDown }
+        let now = Timestamp.now()
+        let seq = nextSeq.add(1, ordering: .relaxed).oldValue
+        let operation = Operation(
+            id: OperationID.make(at: now), seq: seq, operationClass: definition.operationClass, type: definition.type,
+            description: request.description ?? definition.description, project: request.project, createdAt: now,
+            updatedAt: now, status: .pending, resources: request.resources, metadata: .object([]),
+            // A queued operation can always be cancelled: it is dropped before anything ran.
+            mayCancel: true, err: "", errCode: 0, requestor: request.requestor, finishedAt: nil)
+        let job = JobRow(
+            operationID: operation.id, seq: seq, queueKey: request.queueKey,
+            payload: String(decoding: request.payload.encoded, as: UTF8.self))
+        let idempotency = request.idempotency
+
+        let existingID: String? = try await writer.write { transaction in
+            let connection = transaction.connection
+            if let idempotency, let record = try connection.idempotencyRecord(key: idempotency.key) {
+                guard record.requestHash == idempotency.requestHash else {
+                    throw OperationsError.idempotencyConflict(key: idempotency.key)
+                }
+                return record.operationID
+            }
+            try connection.insertOperation(operation.row)
+            try connection.insertJob(job)
+            try connection.appendLog(
+                OperationLogRow(
+                    operationID: operation.id, time: now.nanoseconds, level: "info",
+                    message: "created: \(definition.type) on queue \(request.queueKey)"))
+            if let idempotency {
+                try connection.insertIdempotencyRecord(
+                    key: idempotency.key, requestHash: idempotency.requestHash, operationID: operation.id,
+                    createdAt: now.nanoseconds)
+            }
+            transaction.emit(Self.event(for: operation))
+            return nil
+        }
+        if let existingID {
+            guard let existing = try self.operation(id: existingID) else { throw OperationsError.notFound }
+            return Submission(operation: existing, created: false)
+        }
+        state.withLock { state in
+            state.live[operation.id] = LiveOperation(operation: operation, job: job, definition: definition)
+            state.queued.append(operation.id)
+        }
+        pump()
+        return Submission(operation: operation, created: true)
+    }
+
+    /// Starts queued jobs while workers are free, oldest first, skipping keys that are busy (their
+    /// jobs keep their place: one key runs strictly in order).
+    func pump() {
+        let claimed: [(id: String, key: String)] = state.withLock { state in
+            guard state.accepting, state.started else { return [] }
+            var claimed: [(id: String, key: String)] = []
+            var blocked = state.busyKeys
+            var remaining: [String] = []
+            for id in state.queued {
+                guard let live = state.live[id] else { continue }
+                let key = live.job.queueKey
+                if state.running < configuration.workers && !blocked.contains(key) {
+                    state.running += 1
+                    state.busyKeys.insert(key)
+                    blocked.insert(key)
+                    claimed.append((id, key))
+                } else {
+                    // A later job on this key must wait even if this one could not start.
+                    blocked.insert(key)
+                    remaining.append(id)
+                }
+            }
+            state.queued = remaining
+            return claimed
+        }
+        for (id, key) in claimed {
+            Task { await self.runJob(id, queueKey: key) }
+        }
+    }
+
+    /// The operation event clients wait on: the full operation object, stored for replay.
+    static func event(for operation: Operation, stored: Bool = true) -> EventDraft {
+        EventDraft(type: .operation, project: operation.project, metadata: operation.json, stored: stored)
+    }
+}

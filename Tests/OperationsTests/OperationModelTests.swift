@@ -1,0 +1,60 @@
+import JSON
+import Testing
+
+@testable import Operations
+
+@Suite struct OperationModelTests {
+    static let sample = Operation(
+        id: "0b7a6f0e-4c1d-4f8e-9b6e-6a3cde2b1f10", seq: 1, operationClass: .task, type: "instance.create",
+        description: "Creating instance", project: "default",
+        createdAt: Timestamp(nanoseconds: 1_741_083_301_123_456_789),
+        updatedAt: Timestamp(nanoseconds: 1_741_083_307_000_000_000),
+        status: .running, resources: ["instances": ["/1.0/instances/web1"], "containers": ["/1.0/instances/web1"]],
+        metadata: .object([]), mayCancel: false, err: "", errCode: 0, requestor: nil, finishedAt: nil)
+
+    @Test func wireObjectHasLXDsFieldsInOrder() {
+        let text = String(decoding: Self.sample.json.encoded, as: UTF8.self)
+        #expect(
+            text
+                == #"{"id":"0b7a6f0e-4c1d-4f8e-9b6e-6a3cde2b1f10","class":"task","description":"Creating instance","created_at":"2025-03-04T10:15:01.123456789Z","updated_at":"2025-03-04T10:15:07Z","status":"Running","status_code":103,"resources":{"containers":["/1.0/instances/web1"],"instances":["/1.0/instances/web1"]},"metadata":{},"may_cancel":false,"err":"","location":"none","err_code":0}"#
+        )
+    }
+
+    @Test func storedRowsRoundTrip() {
+        var operation = Self.sample
+        operation.requestor = Requestor(username: "root", protocol: "unix", address: "@")
+        operation.metadata = .object([("return", .int(3)), ("note", .string("é\"\n"))])
+        #expect(Operation(row: operation.row) == operation)
+    }
+
+    @Test func idsAreUUIDv7AndSortByTime() {
+        let first = OperationID.make(at: Timestamp(nanoseconds: 1_000_000_000_000))
+        let second = OperationID.make(at: Timestamp(nanoseconds: 2_000_000_000_000))
+        #expect(OperationID.isValid(first))
+        #expect(first < second)
+        #expect(Array(first.utf8)[14] == UInt8(ascii: "7"))
+        #expect(!OperationID.isValid("../../etc/passwd"))
+    }
+
+    @Test func progressRendersLXDsTwoForms() {
+        var metadata = JSONValue.object([("old_progress", .string("x"))])
+        Progress(stage: "create_instance_from_image_unpack", processed: 45, total: 100, speed: 120_500_000)
+            .apply(to: &metadata)
+        #expect(metadata["old_progress"] == nil)
+        #expect(metadata["create_instance_from_image_unpack_progress"] == .string("Unpack: 45% (120.50MB/s)"))
+        #expect(metadata["progress"]?["percent"] == .string("45"))
+        #expect(metadata["progress"]?["stage"] == .string("create_instance_from_image_unpack"))
+    }
+
+    @Test func progressWithoutATotalHasNoPercent() {
+        var metadata = JSONValue.object([])
+        Progress(stage: "create_backup", processed: 1_200_000_000, speed: 110_000_000).apply(to: &metadata)
+        #expect(metadata["create_backup_progress"] == .string("Backup: 1.20GB (110.00MB/s)"))
+        #expect(metadata["progress"]?["percent"] == nil)
+    }
+
+    @Test func timestampsRenderAsRFC3339Nano() {
+        #expect(Timestamp(nanoseconds: 0).description == "1970-01-01T00:00:00Z")
+        #expect(Timestamp(nanoseconds: 1_500_000_000).description == "1970-01-01T00:00:01.5Z")
+    }
+}
