@@ -131,7 +131,8 @@ e2e() {
         echo "error: $binary was not built" >&2
         return 1
     fi
-    BERTHD="$binary" "$venv/bin/python" -m pytest Tests/EndToEnd -v "${pytest_args[@]}"
+    BERTHD="$binary" BERTH_TEST_DAEMON="$root/$scratch/debug/BerthTestDaemon" \
+        "$venv/bin/python" -m pytest Tests/EndToEnd -v -ra "${pytest_args[@]}"
 }
 
 if [[ $deps -eq 1 ]]; then

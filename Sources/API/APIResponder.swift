@@ -32,6 +32,8 @@ public struct APIResponder: HTTPResponder {
                     self.logRequest(request, context: context, status: status, started: started)
                     return reply
                 }
+            } else if case .stream(let head, _) = reply {
+                logRequest(request, context: context, status: head.status.code, started: started)
             } else {
                 logRequest(request, context: context, status: 101, started: started)
             }

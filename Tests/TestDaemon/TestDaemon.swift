@@ -29,7 +29,8 @@ enum TestDaemon {
                             }
                             return try await OperationSubmitter.submit(
                                 SubmitRequest(
-                                    type: type, queueKey: body["queue"]?.stringValue ?? "testing",
+                                    type: type,
+                                    queueKey: body["queue"]?.stringValue ?? request.queryValue("queue") ?? "testing",
                                     payload: body["payload"] ?? .object([]), resources: resources,
                                     project: request.project),
                                 for: request, context: context)

@@ -29,7 +29,7 @@ extension OperationManager {
                 live.operation.mayCancel = false
                 live.operation.updatedAt = now
                 live.operation.finishedAt = now
-                state.queued.removeAll { $0 == id }
+                state.dequeue(id, key: live.job.queueKey)
                 state.live.removeValue(forKey: id)
                 return .dropQueued(live.operation)
             case .cancelling:

@@ -66,8 +66,7 @@ extension OperationManager {
             if let definition {
                 state.withLock { state in
                     state.live[row.id] = LiveOperation(operation: snapshot, job: jobRow, definition: definition)
-                    let position = state.queued.firstIndex { (state.live[$0]?.job.seq ?? 0) > jobRow.seq }
-                    state.queued.insert(row.id, at: position ?? state.queued.endIndex)
+                    state.enqueue(row.id, key: jobRow.queueKey, seq: jobRow.seq)
                 }
             }
         case .fail(let message):

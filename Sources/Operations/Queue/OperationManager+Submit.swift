@@ -56,35 +56,25 @@ extension OperationManager {
         }
         state.withLock { state in
             state.live[operation.id] = LiveOperation(operation: operation, job: job, definition: definition)
-            state.queued.append(operation.id)
+            state.enqueue(operation.id, key: job.queueKey)
         }
         pump()
         return Submission(operation: operation, created: true)
     }
 
-    /// Starts queued jobs while workers are free, oldest first, skipping keys that are busy (their
-    /// jobs keep their place: one key runs strictly in order).
+    /// Starts waiting jobs while workers are free: the head job of each ready key, keys in the order
+    /// they became ready. A key runs one job at a time, strictly in submission order.
     func pump() {
         let claimed: [(id: String, key: String)] = state.withLock { state in
             guard state.accepting, state.started else { return [] }
             var claimed: [(id: String, key: String)] = []
-            var blocked = state.busyKeys
-            var remaining: [String] = []
-            for id in state.queued {
-                guard let live = state.live[id] else { continue }
-                let key = live.job.queueKey
-                if state.running < configuration.workers && !blocked.contains(key) {
-                    state.running += 1
-                    state.busyKeys.insert(key)
-                    blocked.insert(key)
-                    claimed.append((id, key))
-                } else {
-                    // A later job on this key must wait even if this one could not start.
-                    blocked.insert(key)
-                    remaining.append(id)
-                }
+            while state.running < configuration.workers, !state.readyKeys.isEmpty {
+                let key = state.readyKeys.removeFirst()
+                guard let id = state.popFirst(key: key) else { continue }
+                state.running += 1
+                state.busyKeys.insert(key)
+                claimed.append((id, key))
             }
-            state.queued = remaining
             return claimed
         }
         for (id, key) in claimed {

@@ -19,10 +19,14 @@ extension OperationManager {
         guard let initial = snapshot(id) else { return }
         var (operation, job, definition) = (initial.operation, initial.job, initial.definition)
         let payload = (try? JSONValue.parse(job.payload)) ?? .object([])
+        /// Log lines that go with the next write instead of costing a commit of their own.
+        var pendingLog: [OperationLogRow] = []
         while job.stepIndex < definition.steps.count {
             let step = definition.steps[job.stepIndex]
             if state.withLock({ $0.live[id]?.cancelRequested ?? true }) {
-                await finish(id, status: .cancelled, err: "", code: 0, message: "cancelled before step \(step.name)")
+                await finish(
+                    id, status: .cancelled, err: "", code: 0, message: "cancelled before step \(step.name)",
+                    carried: pendingLog)
                 return
             }
             // Begin the step durably.
@@ -41,22 +45,31 @@ extension OperationManager {
                     })
             else { return }
             (operation, job) = (begun.operation, begun.job)
-            do {
-                let (row, jobRow) = (operation.row, job)
-                let attemptText = job.attempt > 1 ? " (attempt \(job.attempt))" : ""
-                try await writer.write { [operation] transaction in
-                    try transaction.connection.updateOperation(row)
-                    try transaction.connection.updateJob(jobRow)
-                    try transaction.connection.appendLog(
-                        OperationLogRow(
-                            operationID: id, time: now.nanoseconds, level: "info",
-                            message: "step \(step.name) started\(attemptText)"))
-                    transaction.emit(Self.event(for: operation))
+            let (row, jobRow, carried) = (operation.row, job, pendingLog)
+            pendingLog = []
+            let attemptText = job.attempt > 1 ? " (attempt \(job.attempt))" : ""
+            let startLine = OperationLogRow(
+                operationID: id, time: now.nanoseconds, level: "info",
+                message: "step \(step.name) started\(attemptText)")
+            let event = Self.event(for: operation)
+            let record: @Sendable (WriteTransaction) throws -> Void = { transaction in
+                try transaction.connection.updateOperation(row)
+                try transaction.connection.updateJob(jobRow)
+                for line in carried + [startLine] { try transaction.connection.appendLog(line) }
+                transaction.emit(event)
+            }
+            if step.idempotent {
+                // Running it again after a crash is safe, so it need not wait for this record.
+                writer.send(record)
+            } else {
+                // It must never run twice: its start is on disk before it runs.
+                do {
+                    try await writer.write(record)
+                } catch {
+                    logger.error("cannot record step start", ["operation": id, "error": "\(error)"])
+                    await finish(id, status: .failure, err: "Cannot record progress: \(error)", code: 500, message: nil)
+                    return
                 }
-            } catch {
-                logger.error("cannot record step start", ["operation": id, "error": "\(error)"])
-                await finish(id, status: .failure, err: "Cannot record progress: \(error)", code: 500, message: nil)
-                return
             }
             notifyWaiters(operation)
 
@@ -76,7 +89,10 @@ extension OperationManager {
                         })
                 else { return }
                 job = advanced.job
-                await appendLog(id, "step \(step.name) done in \(Self.seconds(seconds))")
+                pendingLog.append(
+                    OperationLogRow(
+                        operationID: id, time: Timestamp.now().nanoseconds, level: "info",
+                        message: "step \(step.name) done in \(Self.seconds(seconds))"))
             case .failed(let message, let code):
                 await finish(
                     id, status: .failure, err: message, code: code, message: "step \(step.name) failed: \(message)")
@@ -91,7 +107,7 @@ extension OperationManager {
                 return
             }
         }
-        await finish(id, status: .success, err: "", code: 0, message: "finished")
+        await finish(id, status: .success, err: "", code: 0, message: "finished", carried: pendingLog)
     }
 
     /// Runs the step in a task of its own, raced against its deadline: a step that ignores
@@ -139,7 +155,10 @@ extension OperationManager {
     }
 
     /// Ends the operation: final status durable, job deleted, waiters and subscribers told.
-    func finish(_ id: String, status: OperationStatus, err: String, code: Int, message: String?) async {
+    func finish(
+        _ id: String, status: OperationStatus, err: String, code: Int, message: String?,
+        carried: [OperationLogRow] = []
+    ) async {
         let now = Timestamp.now()
         guard
             let final = mutate(
@@ -159,6 +178,7 @@ extension OperationManager {
             try await writer.write { transaction in
                 try transaction.connection.updateOperation(row)
                 try transaction.connection.deleteJob(operationID: id)
+                for line in carried { try transaction.connection.appendLog(line) }
                 try transaction.connection.appendLog(
                     OperationLogRow(
                         operationID: id, time: now.nanoseconds, level: status == .success ? "info" : "error",
@@ -177,6 +197,7 @@ extension OperationManager {
         state.withLock { state in
             state.running -= 1
             state.busyKeys.remove(queueKey)
+            if state.queues[queueKey] != nil { state.readyKeys.append(queueKey) }
         }
         pump()
     }

@@ -22,8 +22,11 @@ public final class OperationManager: Sendable {
     /// In-memory state of the operations that are not final, and of the scheduler.
     struct State {
         var live: [String: LiveOperation] = [:]
-        /// Claimable jobs, in submission order.
-        var queued: [String] = []
+        /// Waiting jobs by queue key, each list in submission order.
+        var queues: [String: KeyQueue] = [:]
+        /// Keys with waiting jobs and nothing running, in the order they became ready: the next job
+        /// to start is the head of the first key here. O(1) per job, whatever the backlog.
+        var readyKeys: [String] = []
         var busyKeys: Set<String> = []
         var running = 0
         var accepting = true
@@ -108,5 +111,5 @@ public final class OperationManager: Sendable {
     }
 
     public var runningCount: Int { state.withLock { $0.running } }
-    public var queuedCount: Int { state.withLock { $0.queued.count } }
+    public var queuedCount: Int { state.withLock { $0.queues.values.reduce(0) { $0 + $1.count } } }
 }

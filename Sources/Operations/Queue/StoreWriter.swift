@@ -74,6 +74,24 @@ final class StoreWriter: Sendable {
         }
     }
 
+    /// Queues `body` for the next group commit without waiting for it. Writes keep their order: a
+    /// later `write` or `send` commits after this one. A failure is logged.
+    func send(_ body: @escaping @Sendable (WriteTransaction) throws -> Void) {
+        let logger = self.logger
+        let item = Item { transaction in
+            do {
+                try transaction.connection.transaction(.immediate) { _ in try body(transaction) }
+                return { error in
+                    if let error { logger.error("queued write not committed", ["error": "\(error)"]) }
+                }
+            } catch {
+                transaction.drafts.removeAll()
+                return { _ in logger.error("queued write failed", ["error": "\(error)"]) }
+            }
+        }
+        if !enqueue(item) { logger.warn("write dropped: the operation store is shut down") }
+    }
+
     /// Commits what is queued, then stops the thread. Later writes fail with `.stopped`.
     func stop() {
         let wasRunning = queue.withLock { state -> Bool in

@@ -9,10 +9,7 @@ enum EventsStream {
 
     /// Writes `feed` until the client disconnects (the server cancels this task), the subscriber
     /// overflows (an in-band error, then the end) or the replay fails.
-    static func serve(
-        _ feed: EventFeed, as form: EventWireForm, to writer: ResponseBodyWriter,
-        keepaliveInterval: Duration = keepaliveInterval
-    ) async {
+    static func serve(_ feed: EventFeed, as form: EventWireForm, to writer: ResponseBodyWriter) async {
         defer { feed.subscription.cancel() }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await pump(feed, as: form, to: writer) }

@@ -1,0 +1,32 @@
+import Store
+
+extension OperationManager.State {
+    /// Adds a waiting job. Recovery passes `seq` so a job re-queued later still runs before younger
+    /// jobs of its key. Mutates the key's queue in place (no copy of the backlog).
+    mutating func enqueue(_ id: String, key: String, seq: Int64? = nil) {
+        let wasEmpty = queues[key]?.isEmpty ?? true
+        if let seq {
+            let live = self.live
+            queues[key, default: KeyQueue()].insert(id) { (live[$0]?.job.seq ?? .max) > seq }
+        } else {
+            queues[key, default: KeyQueue()].append(id)
+        }
+        if wasEmpty && !busyKeys.contains(key) { readyKeys.append(key) }
+    }
+
+    /// The next job of `key`, if any.
+    mutating func popFirst(key: String) -> String? {
+        let id = queues[key]?.popFirst()
+        if queues[key]?.isEmpty == true { queues[key] = nil }
+        return id
+    }
+
+    /// Removes a waiting job (a cancel while queued).
+    mutating func dequeue(_ id: String, key: String) {
+        guard queues[key]?.remove(id) == true else { return }
+        if queues[key]?.isEmpty == true {
+            queues[key] = nil
+            readyKeys.removeAll { $0 == key }
+        }
+    }
+}
