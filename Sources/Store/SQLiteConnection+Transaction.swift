@@ -35,7 +35,8 @@ extension SQLiteConnection {
         savepointDepth += 1
         defer { savepointDepth -= 1 }
         let name = "berth_savepoint_\(savepointDepth)"
-        try execute("SAVEPOINT \(name)")
+        // Prepared once per depth: the operation store opens a savepoint for every write it batches.
+        try cached("SAVEPOINT \(name)").run()
         let value: T
         do {
             value = try body(self)
@@ -43,7 +44,7 @@ extension SQLiteConnection {
             rollbackIgnoringErrors("ROLLBACK TO \(name); RELEASE \(name)")
             throw error
         }
-        try execute("RELEASE \(name)")
+        try cached("RELEASE \(name)").run()
         return value
     }
 

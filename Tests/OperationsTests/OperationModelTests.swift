@@ -1,3 +1,4 @@
+import Foundation
 import JSON
 import Testing
 
@@ -51,6 +52,24 @@ import Testing
         Progress(stage: "create_backup", processed: 1_200_000_000, speed: 110_000_000).apply(to: &metadata)
         #expect(metadata["create_backup_progress"] == .string("Backup: 1.20GB (110.00MB/s)"))
         #expect(metadata["progress"]?["percent"] == nil)
+    }
+
+    @Test func timestampsAgreeWithTheCLibraryAcrossCenturies() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let seconds = Int64.random(in: -2_208_988_800...4_102_444_800, using: &generator)
+            var time = time_t(seconds)
+            var parts = tm()
+            gmtime_r(&time, &parts)
+            let expected =
+                String(
+                    format: "%04d-%02d-%02dT%02d:%02d:%02dZ", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
+                    parts.tm_hour, parts.tm_min, parts.tm_sec)
+            #expect(Timestamp(nanoseconds: seconds * 1_000_000_000).description == expected)
+            #expect(Timestamp(rfc3339: expected)?.nanoseconds == seconds * 1_000_000_000)
+        }
+        #expect(Timestamp(nanoseconds: 951_782_400_000_000_000).description == "2000-02-29T00:00:00Z")
+        #expect(Timestamp(nanoseconds: -1).description == "1969-12-31T23:59:59.999999999Z")
     }
 
     @Test func timestampsRenderAsRFC3339Nano() {

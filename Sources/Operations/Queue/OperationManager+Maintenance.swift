@@ -14,10 +14,18 @@ extension OperationManager {
             }
         }
         let watchdog = Task { [weak self] in
+            var lastLeaseScan = ContinuousClock.now
             while !Task.isCancelled {
                 guard let self else { return }
                 try? await Task.sleep(for: .milliseconds(self.configuration.watchdogIntervalMilliseconds))
-                await self.recoverLapsedLeases()
+                self.expireDeadlines()
+                // Lapsed leases need a scan of the jobs table: every fifth tick is plenty for leases
+                // that last tens of seconds.
+                let leaseScanInterval = Duration.milliseconds(self.configuration.watchdogIntervalMilliseconds * 5)
+                if ContinuousClock.now - lastLeaseScan >= leaseScanInterval {
+                    lastLeaseScan = ContinuousClock.now
+                    await self.recoverLapsedLeases()
+                }
             }
         }
         let pruning = Task { [weak self] in
@@ -28,6 +36,18 @@ extension OperationManager {
             }
         }
         state.withLock { $0.maintenance = [heartbeat, watchdog, pruning] }
+    }
+
+    /// Ends the steps whose deadline has passed (their operations fail; see `runStep`).
+    func expireDeadlines() {
+        let now = Timestamp.now().nanoseconds
+        let expired = state.withLock { state in
+            state.live.values.compactMap { live -> OneShot<StepOutcome>? in
+                guard let deadline = live.job.stepDeadline, deadline < now, live.job.stepStarted else { return nil }
+                return live.stepOutcome
+            }
+        }
+        for outcome in expired { outcome.resolve(.deadline) }
     }
 
     func renewLeases() async {

@@ -128,22 +128,23 @@ extension OperationManager {
                 }
             }
         }
+        // The watchdog resolves `outcome` with `.deadline` once the step's deadline (recorded in the
+        // job) has passed: no timer task per step.
         let cancelledAlready = state.withLock { state -> Bool in
             state.live[id]?.stepTask = stepTask
+            state.live[id]?.stepOutcome = outcome
             return state.live[id]?.cancelRequested ?? false
         }
         if cancelledAlready && step.cancellable { stepTask.cancel() }
-        let timer = Task {
-            try? await Task.sleep(for: .milliseconds(step.deadlineMilliseconds))
-            if !Task.isCancelled { outcome.resolve(.deadline) }
-        }
         let result = await outcome.value()
-        timer.cancel()
         if case .deadline = result {
             stepTask.cancel()
             mutate(id) { $0.abandoned = true }
         }
-        state.withLock { $0.live[id]?.stepTask = nil }
+        state.withLock { state in
+            state.live[id]?.stepTask = nil
+            state.live[id]?.stepOutcome = nil
+        }
         // A cancel that arrived while the step ran stops the operation at this cancel point even if
         // the step itself completed.
         if case .done = result, state.withLock({ $0.live[id]?.cancelRequested ?? false }),

@@ -41,6 +41,8 @@ public final class OperationManager: Sendable {
         var job: JobRow
         var definition: OperationDefinition
         var stepTask: Task<Void, Never>?
+        /// Resolved by the step, or by the watchdog when the step's deadline passes.
+        var stepOutcome: OneShot<StepOutcome>?
         var cancelRequested = false
         var lastStoredProgress: Int64 = 0
         /// Set when a deadline or lost lease ended the operation while its step task still runs.
