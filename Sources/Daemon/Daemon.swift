@@ -82,7 +82,7 @@ struct Daemon {
         notifier?.notify("STOPPING=1")
         await server.shutdown(gracePeriodMilliseconds: 30_000)
         // Running operations get a bounded time to finish; the rest is recovered at the next start.
-        await operations.shutdown(timeoutMilliseconds: 10_000)
+        await operations.shutdown(timeoutMilliseconds: 5_000)
         withExtendedLifetime(lock) {}
         logger.info("berthd stopped")
     }

@@ -258,3 +258,24 @@ def test_ten_thousand_concurrent_waits_cost_no_thread_each(testing_daemon_factor
     finally:
         for client in sockets:
             client.close()
+
+
+def test_shutdown_cancels_what_it_can_and_leaves_the_rest_for_recovery(testing_daemon_factory, tmp_path):
+    daemon = testing_daemon_factory(env={"BERTH_TEST_JOURNAL": str(tmp_path / "journal")})
+    cancellable = submit(daemon, "test.sleep", queue="a", payload={"ms": 60000}).json["metadata"]
+    stubborn = submit(daemon, "test.journal", queue="b", payload={"ms": 60000}).json["metadata"]
+    for op in (cancellable, stubborn):
+        assert wait(daemon, op["id"], f"?for=change&since={op['updated_at']}&timeout=10").json["metadata"][
+            "status"] == "Running"
+    started = time.monotonic()
+    assert daemon.stop(signal.SIGTERM) == 0
+    # The non-cancellable step is not waited for beyond the shutdown timeout.
+    assert time.monotonic() - started < 25
+    daemon.start()
+    cancelled = daemon.request("GET", f"/1.0/operations/{cancellable['id']}").json["metadata"]
+    assert cancelled["status"] == "Cancelled"
+    interrupted = wait(daemon, stubborn["id"], "?timeout=10").json["metadata"]
+    assert interrupted["status"] == "Failure"
+    assert interrupted["err"] == "Operation interrupted by server restart"
+    assert "Operation interrupted by server restart" in [
+        line["message"] for line in daemon.request("GET", f"/1.0/operations/{stubborn['id']}/log").json["metadata"]]
