@@ -207,6 +207,22 @@ import Testing
         }
     }
 
+    @Test func aProducerCanSeeThatItsPeerIsNotReading() async throws {
+        try await withTestServer { server in
+            let client = try server.client(timeoutSeconds: 10)
+            client.send("GET /flood HTTP/1.1\r\n\r\n")
+            // Not reading: the socket buffers fill and the producer's pending count grows.
+            try await Task.sleep(for: .milliseconds(300))
+            let response = try await client.readResponse()
+            let tail = String(decoding: response.body.suffix(40), as: UTF8.self)
+            let stopped = try #require(Int(tail.split(separator: " ").last ?? ""))
+            // It stopped early (well under its 64 MiB bound and the server's 16 MiB cut) and every byte
+            // it wrote arrived.
+            #expect(stopped < 16 << 20)
+            #expect(response.body.count == stopped + "|stopped after \(stopped)".utf8.count)
+        }
+    }
+
     @Test func tcpListenerServesAndReportsThePeerAddress() async throws {
         try await withTestServer(tcp: true) { server in
             #expect(server.tcpPort != 0)

@@ -27,6 +27,8 @@ final class Connection {
     var inFlight: InFlight?
 
     var output: [UInt8] = []
+    /// The gauge of the stream or WebSocket using this connection, told about every byte sent.
+    var outputGauge: OutputGauge?
     var outputOffset = 0
     /// The epoll interest currently registered, so it is changed only when it must be.
     var interest: UInt32 = 0

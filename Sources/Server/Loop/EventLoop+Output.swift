@@ -16,6 +16,7 @@ extension EventLoop {
             }
             if written > 0 {
                 connection.outputOffset += written
+                connection.outputGauge?.subtract(written)
                 connection.lastWriteProgress = now
             } else if written < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
                 break

@@ -9,6 +9,7 @@ extension EventLoop {
             status: head.status, headers: head.headers, contentLength: nil, chunked: true,
             keepAlive: keepAlive, date: dateCache.current(), into: &connection.output)
         let writer = ResponseBodyWriter(loop: handle, connectionID: connection.id)
+        connection.outputGauge = writer.gauge
         let loop = handle
         let id = connection.id
         connection.inFlight = .stream(keepAlive: keepAlive, writer: writer, task: nil)
@@ -31,6 +32,7 @@ extension EventLoop {
         else { return }
         writer.markClosed()
         connection.inFlight = nil
+        connection.outputGauge = nil
         HTTPResponseEncoder.writeFinalChunk(into: &connection.output)
         if !keepAlive || draining { connection.closeAfterFlush = true }
         // Answers what was pipelined behind; its flush writes this response and sets the interest.

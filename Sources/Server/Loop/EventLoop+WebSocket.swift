@@ -27,6 +27,7 @@ extension EventLoop {
         let early = connection.parser.takeBufferedBytes()
         if !early.isEmpty { state.decoder.append(early) }
         connection.mode = .webSocket(state)
+        connection.outputGauge = session.gauge
         connection.requestStarted = nil
         let loop = handle
         let id = connection.id

@@ -9,6 +9,7 @@ public final class ResponseBodyWriter: Sendable {
     private let loop: EventLoopHandle
     private let connectionID: UInt64
     private let closed = Atomic<Bool>(false)
+    let gauge = OutputGauge()
 
     init(loop: EventLoopHandle, connectionID: UInt64) {
         self.loop = loop
@@ -17,10 +18,15 @@ public final class ResponseBodyWriter: Sendable {
 
     public var isClosed: Bool { closed.load(ordering: .acquiring) }
 
+    /// Roughly how many written bytes the peer has not read yet; a producer that must not fall far
+    /// behind (an event stream) checks it and ends the stream with a reason of its own.
+    public var pendingBytes: Int { gauge.value }
+
     /// Queues `bytes` as one chunk. Empty writes are ignored (an empty chunk would end the body).
     public func write(_ bytes: [UInt8]) throws(ServerError) {
         guard !isClosed else { throw .connectionClosed }
         guard !bytes.isEmpty else { return }
+        gauge.add(bytes.count)
         let id = connectionID
         loop.execute { loop in loop.writeStreamChunk(connectionID: id, bytes) }
     }

@@ -14,6 +14,7 @@ public final class WebSocketSession: Sendable {
     private let loop: EventLoopHandle
     private let connectionID: UInt64
     private let closed = Atomic<Bool>(false)
+    let gauge = OutputGauge()
 
     init(request: HTTPRequest, context: RequestContext, loop: EventLoopHandle, connectionID: UInt64) {
         self.request = request
@@ -24,6 +25,9 @@ public final class WebSocketSession: Sendable {
     }
 
     public var isClosed: Bool { closed.load(ordering: .acquiring) }
+
+    /// Roughly how many sent bytes the peer has not read yet (see `ResponseBodyWriter.pendingBytes`).
+    public var pendingBytes: Int { gauge.value }
 
     public func send(text: String) throws(ServerError) {
         try send(WebSocketFrame(fin: true, opcode: .text, payload: Array(text.utf8)))
@@ -48,6 +52,7 @@ public final class WebSocketSession: Sendable {
 
     private func send(_ frame: WebSocketFrame) throws(ServerError) {
         guard !isClosed else { throw .connectionClosed }
+        gauge.add(frame.payload.count)
         let id = connectionID
         loop.execute { loop in loop.sendWebSocketFrame(connectionID: id, frame) }
     }

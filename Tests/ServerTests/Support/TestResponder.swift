@@ -33,6 +33,18 @@ struct TestResponder: HTTPResponder {
                     try? await Task.sleep(for: .milliseconds(20))
                 }
             }
+        case "/flood":
+            // Writes until the peer is 1 MiB behind, then says where it stopped.
+            return .stream(head: HTTPResponse(status: .ok)) { writer in
+                let chunk = [UInt8](repeating: UInt8(ascii: "x"), count: 64 * 1024)
+                var written = 0
+                while writer.pendingBytes <= 1 << 20 && written < 64 << 20 {
+                    guard (try? writer.write(chunk)) != nil else { return }
+                    written += chunk.count
+                    await Task.yield()
+                }
+                try? writer.write("|stopped after \(written)")
+            }
         case "/forever":
             return .stream(head: HTTPResponse(status: .ok)) { writer in
                 try? writer.write("started;")

@@ -35,6 +35,10 @@ enum EventsWebSocket {
             for try await item in feed {
                 switch item {
                 case .event(_, _, let body):
+                    if session.pendingBytes > EventsStream.slowConsumerBytes {
+                        session.close(code: policyViolation, reason: EventsStream.slowConsumerReason)
+                        return
+                    }
                     try session.send(text: String(decoding: body, as: UTF8.self))
                 case .overflow(let reason):
                     session.close(code: policyViolation, reason: reason)
