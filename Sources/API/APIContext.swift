@@ -8,17 +8,14 @@ public final class APIContext: Sendable {
     public let logger: Logger
     public let serverInfo: ServerInfoCache
     public let operations: OperationManager
-    /// Committed events for `GET /1.0/events`: the bus the operation store's writer publishes to.
-    public let events: EventBus
 
-    public init(
-        database: Database, logger: Logger, serverInfo: ServerInfoCache, operations: OperationManager,
-        events: EventBus
-    ) {
+    /// Committed events for `GET /1.0/events`: the bus the operation store's writer publishes to.
+    public var events: EventBus { operations.events }
+
+    public init(database: Database, logger: Logger, serverInfo: ServerInfoCache, operations: OperationManager) {
         self.database = database
         self.logger = logger
         self.serverInfo = serverInfo
         self.operations = operations
-        self.events = events
     }
 }

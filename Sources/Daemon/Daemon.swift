@@ -54,7 +54,7 @@ struct Daemon {
             database: database, logger: logger,
             serverInfo: ServerInfoCache(
                 info: ServerInfo(host: .current(), addresses: tcpAddresses), config: config),
-            operations: operations, events: operations.events)
+            operations: operations)
 
         var serverConfiguration = ServerConfiguration()
         // Keep descriptors for the database, the store writer and the host commands of workers.

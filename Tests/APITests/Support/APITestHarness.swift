@@ -32,7 +32,7 @@ final class APITestHarness {
         context = APIContext(
             database: database, logger: Logger(level: .error),
             serverInfo: ServerInfoCache(info: ServerInfo(host: Self.host, addresses: []), config: config),
-            operations: operations, events: events)
+            operations: operations)
         responder = BerthAPI.responder(context)
     }
 
