@@ -44,8 +44,11 @@ struct Daemon {
         // Operations interrupted by the previous process are settled before anything is served.
         let operations: OperationManager
         do {
+            var tunables = OperationsConfiguration()
+            OperationsConfigKeys.apply(config, to: &tunables)
             operations = try OperationManager(
-                path: databasePath, registry: OperationRegistry(extensions.operationTypes), logger: logger)
+                path: databasePath, registry: OperationRegistry(extensions.operationTypes), configuration: tunables,
+                logger: logger)
             try await operations.start()
         } catch {
             throw DaemonError("cannot start the operation queue on \(databasePath): \(error)")

@@ -279,3 +279,20 @@ def test_shutdown_cancels_what_it_can_and_leaves_the_rest_for_recovery(testing_d
     assert interrupted["err"] == "Operation interrupted by server restart"
     assert "Operation interrupted by server restart" in [
         line["message"] for line in daemon.request("GET", f"/1.0/operations/{stubborn['id']}/log").json["metadata"]]
+
+
+def test_operations_workers_is_a_server_setting_that_survives_a_restart(testing_daemon_factory):
+    daemon = testing_daemon_factory()
+    assert daemon.request("PATCH", "/1.0", body={"config": {"operations.workers": "1"}}).status == 200
+    daemon.stop()
+    daemon.start()
+    assert daemon.request("GET", "/1.0").json["metadata"]["config"] == {"operations.workers": "1"}
+    first = submit(daemon, "test.sleep", queue="a", payload={"ms": 60000}).json["metadata"]
+    second = submit(daemon, "test.sleep", queue="b", payload={"ms": 10}).json["metadata"]
+    assert wait(daemon, first["id"], f"?for=change&since={first['updated_at']}&timeout=10").json["metadata"][
+        "status"] == "Running"
+    # One worker: the second key waits although it is free.
+    assert wait(daemon, second["id"], "?timeout=0.5").json["metadata"]["status"] == "Pending"
+    assert daemon.request("PATCH", "/1.0", body={"config": {"operations.workers": "2"}}).status == 200
+    assert wait(daemon, second["id"], "?timeout=10").json["metadata"]["status"] == "Success"
+    daemon.request("DELETE", f"/1.0/operations/{first['id']}")

@@ -1,4 +1,5 @@
 import JSON
+import Operations
 import Store
 
 /// `/` and `/1.0` (LXD's `api_1.0.go`).
@@ -42,6 +43,7 @@ enum ServerEndpoints {
             return config
         }
         context.serverInfo.update(config: updated)
+        context.operations.reconfigure { OperationsConfigKeys.apply(updated, to: &$0) }
         return .empty
     }
 }

@@ -65,10 +65,11 @@ extension OperationManager {
     /// Starts waiting jobs while workers are free: the head job of each ready key, keys in the order
     /// they became ready. A key runs one job at a time, strictly in submission order.
     func pump() {
+        let workers = configuration.workers
         let claimed: [(id: String, key: String)] = state.withLock { state in
             guard state.accepting, state.started else { return [] }
             var claimed: [(id: String, key: String)] = []
-            while state.running < configuration.workers, !state.readyKeys.isEmpty {
+            while state.running < workers, !state.readyKeys.isEmpty {
                 let key = state.readyKeys.removeFirst()
                 guard let id = state.popFirst(key: key) else { continue }
                 state.running += 1

@@ -9,7 +9,7 @@ import Synchronization
 /// what a crash interrupted.
 public final class OperationManager: Sendable {
     let registry: OperationRegistry
-    let configuration: OperationsConfiguration
+    private let settings: Mutex<OperationsConfiguration>
     let logger: Logger
     public let events: EventBus
     let writer: StoreWriter
@@ -62,7 +62,7 @@ public final class OperationManager: Sendable {
         events: EventBus = EventBus(), logger: Logger
     ) throws {
         self.registry = registry
-        self.configuration = configuration
+        settings = Mutex(configuration)
         self.logger = logger
         self.events = events
         writer = try StoreWriter(path: path, events: events, logger: logger)
@@ -110,6 +110,16 @@ public final class OperationManager: Sendable {
     public func log(id: String) throws -> [OperationLogRow]? {
         guard try operation(id: id) != nil else { return nil }
         return try reader.read { try $0.log(operationID: id) }
+    }
+
+    /// The tunables in force; `reconfigure` changes them while the queue runs.
+    public var configuration: OperationsConfiguration { settings.withLock { $0 } }
+
+    /// Applies new tunables at once (server config `operations.*`): more workers start waiting jobs
+    /// now, fewer let running jobs finish; retention applies from the next pruning.
+    public func reconfigure(_ change: (inout OperationsConfiguration) -> Void) {
+        settings.withLock { change(&$0) }
+        pump()
     }
 
     public var runningCount: Int { state.withLock { $0.running } }
