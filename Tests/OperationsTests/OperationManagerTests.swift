@@ -44,6 +44,24 @@ import struct Operations.Operation
         await harness.stop()
     }
 
+    @Test func operationLogLinesArePublishedAsLoggingEvents() async throws {
+        let harness = try await OperationsHarness()
+        defer { harness.remove() }
+        let subscription = harness.bus.subscribe(types: [.logging], project: nil)
+        let operation = try await harness.final(try await harness.submit("test.noop"))
+        var messages: [String] = []
+        for await event in subscription.events where event.metadata["context"]?["operation"] == .string(operation.id) {
+            #expect(event.project == nil)
+            messages.append(event.metadata["message"]?.stringValue ?? "")
+            if messages.last == "Success: finished" { break }
+        }
+        #expect(messages.first == "created: test.noop on queue test/a")
+        #expect(messages.contains("step noop started"))
+        #expect(messages.last == "Success: finished")
+        subscription.cancel()
+        await harness.stop()
+    }
+
     @Test func oneQueueKeyRunsInSubmissionOrderOneAtATime() async throws {
         let harness = try await OperationsHarness()
         defer { harness.remove() }

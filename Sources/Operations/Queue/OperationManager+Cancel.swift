@@ -52,7 +52,7 @@ extension OperationManager {
             try await writer.write { transaction in
                 try transaction.connection.updateOperation(row)
                 try transaction.connection.deleteJob(operationID: id)
-                try transaction.connection.appendLog(
+                try transaction.appendLog(
                     OperationLogRow(
                         operationID: id, time: now.nanoseconds, level: "info", message: "Cancelled while queued"))
                 transaction.emit(Self.event(for: operation))
@@ -64,7 +64,7 @@ extension OperationManager {
             let row = operation.row
             try await writer.write { transaction in
                 try transaction.connection.updateOperation(row)
-                try transaction.connection.appendLog(
+                try transaction.appendLog(
                     OperationLogRow(operationID: id, time: now.nanoseconds, level: "info", message: "cancel requested"))
                 transaction.emit(Self.event(for: operation))
             }

@@ -57,7 +57,7 @@ extension OperationManager {
             try await writer.write { transaction in
                 try transaction.connection.updateOperation(row)
                 try transaction.connection.updateJob(jobRow)
-                try transaction.connection.appendLog(
+                try transaction.appendLog(
                     OperationLogRow(
                         operationID: row.id, time: now.nanoseconds, level: "warn",
                         message: "re-queued at step \(stepName) after interruption (attempt \(attempt))"))
@@ -79,7 +79,7 @@ extension OperationManager {
             try await writer.write { transaction in
                 try transaction.connection.updateOperation(row)
                 try transaction.connection.deleteJob(operationID: row.id)
-                try transaction.connection.appendLog(
+                try transaction.appendLog(
                     OperationLogRow(operationID: row.id, time: now.nanoseconds, level: "error", message: message))
                 transaction.emit(Self.event(for: snapshot))
             }

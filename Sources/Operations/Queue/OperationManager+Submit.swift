@@ -38,7 +38,7 @@ extension OperationManager {
             }
             try connection.insertOperation(operation.row)
             try connection.insertJob(job)
-            try connection.appendLog(
+            try transaction.appendLog(
                 OperationLogRow(
                     operationID: operation.id, time: now.nanoseconds, level: "info",
                     message: "created: \(definition.type) on queue \(request.queueKey)"))

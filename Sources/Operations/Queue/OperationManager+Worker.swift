@@ -55,7 +55,7 @@ extension OperationManager {
             let record: @Sendable (WriteTransaction) throws -> Void = { transaction in
                 try transaction.connection.updateOperation(row)
                 try transaction.connection.updateJob(jobRow)
-                for line in carried + [startLine] { try transaction.connection.appendLog(line) }
+                for line in carried + [startLine] { try transaction.appendLog(line) }
                 transaction.emit(event)
             }
             if step.idempotent {
@@ -179,8 +179,8 @@ extension OperationManager {
             try await writer.write { transaction in
                 try transaction.connection.updateOperation(row)
                 try transaction.connection.deleteJob(operationID: id)
-                for line in carried { try transaction.connection.appendLog(line) }
-                try transaction.connection.appendLog(
+                for line in carried { try transaction.appendLog(line) }
+                try transaction.appendLog(
                     OperationLogRow(
                         operationID: id, time: now.nanoseconds, level: status == .success ? "info" : "error",
                         message: "\(status.name)" + (message.map { ": \($0)" } ?? "")))
@@ -218,7 +218,7 @@ extension OperationManager {
 
     func appendLog(_ id: String, _ message: String, level: String = "info") async {
         let line = OperationLogRow(operationID: id, time: Timestamp.now().nanoseconds, level: level, message: message)
-        _ = try? await writer.write { try $0.connection.appendLog(line) }
+        _ = try? await writer.write { try $0.appendLog(line) }
     }
 
     /// `2 s`, or `0.250 s` with milliseconds when not whole.
