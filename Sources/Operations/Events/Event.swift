@@ -21,6 +21,33 @@ public struct Event: Sendable {
         body = Event.wire(id: id, type: type, timestamp: timestamp, project: project, metadata: metadata).encoded
     }
 
+    /// The event `draft` becomes with its id and time: the same bytes as `init(id:type:…)`, built by
+    /// splicing the draft's encoded metadata instead of encoding the whole object again.
+    init(id: Int64, timestamp: Timestamp, draft: EventDraft) {
+        self.id = id
+        type = draft.type
+        self.timestamp = timestamp
+        project = draft.project
+        metadata = draft.metadata
+        var body: [UInt8] = []
+        body.reserveCapacity(draft.encodedMetadata.count + 128)
+        body += #"{"type":"#.utf8
+        JSONValue.string(draft.type.rawValue).encode(into: &body)
+        body += #","timestamp":""#.utf8
+        body += timestamp.description.utf8
+        body += #"","metadata":"#.utf8
+        body += draft.encodedMetadata
+        body += #","location":"none""#.utf8
+        if let project = draft.project {
+            body += #","project":"#.utf8
+            JSONValue.string(project).encode(into: &body)
+        }
+        body += #","id":"#.utf8
+        body += String(id).utf8
+        body.append(UInt8(ascii: "}"))
+        self.body = body
+    }
+
     /// LXD's `api.Event` field order (`type, timestamp, metadata, location, project`), then our `id`,
     /// which LXD clients ignore.
     static func wire(id: Int64, type: EventType, timestamp: Timestamp, project: String?, metadata: JSONValue)

@@ -21,6 +21,9 @@ public final class EventBus: Sendable {
     }
 
     private let state = Mutex(State())
+    /// The event types some subscriber wants, one bit each (`EventType.bit`); kept in step with
+    /// `state.subscribers` under its lock, read without it.
+    private let interest = Atomic<UInt8>(0)
 
     public init() {}
 
@@ -29,6 +32,13 @@ public final class EventBus: Sendable {
 
     /// Subscribers cut off for being too slow since the bus was created.
     public var droppedSubscribers: Int { state.withLock { $0.droppedSubscribers } }
+
+    /// Whether a subscriber wants events of `type` now. Lets producers skip building events nobody
+    /// receives (a `logging` event per operation log line); a subscriber that arrives just after
+    /// may miss such an event, as live-only events allow.
+    public func hasSubscribers(for type: EventType) -> Bool {
+        interest.load(ordering: .relaxed) & type.bit != 0
+    }
 
     /// Registers a subscriber for the events published from now on whose type is in `types` and whose
     /// project is `project` (nil: every project; server-level events go to everyone). At most
@@ -48,6 +58,7 @@ public final class EventBus: Sendable {
         state.withLock { state in
             state.subscribers[id] = Subscriber(
                 filter: filter, continuation: continuation, reason: reason, bufferLimit: limit)
+            updateInterest(state)
         }
         return EventSubscription(events: events, filter: filter, id: id, bus: self, reason: reason)
     }
@@ -78,6 +89,7 @@ public final class EventBus: Sendable {
                 }
             }
             for id in ended { state.subscribers[id] = nil }
+            if !ended.isEmpty { updateInterest(state) }
             state.droppedSubscribers += overflowed.count
             return overflowed
         }
@@ -92,6 +104,18 @@ public final class EventBus: Sendable {
 
     @discardableResult
     private func remove(_ id: UInt64) -> Subscriber? {
-        state.withLock { $0.subscribers.removeValue(forKey: id) }
+        state.withLock { state in
+            defer { updateInterest(state) }
+            return state.subscribers.removeValue(forKey: id)
+        }
+    }
+
+    /// Call with the lock held.
+    private func updateInterest(_ state: State) {
+        var bits: UInt8 = 0
+        for subscriber in state.subscribers.values {
+            for type in subscriber.filter.types { bits |= type.bit }
+        }
+        interest.store(bits, ordering: .relaxed)
     }
 }

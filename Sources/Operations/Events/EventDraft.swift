@@ -6,6 +6,9 @@ public struct EventDraft: Sendable {
     public let type: EventType
     public let project: String?
     public let metadata: JSONValue
+    /// `metadata` in its wire form, encoded where the draft is made: the store's single writer
+    /// thread only splices it into the event (`Event.init(id:timestamp:draft:)`).
+    let encodedMetadata: [UInt8]
     /// Whether the event is kept for replay. Operation state changes and lifecycle events are;
     /// logging events and intermediate progress updates are live only.
     public let stored: Bool
@@ -15,5 +18,6 @@ public struct EventDraft: Sendable {
         self.project = project
         self.metadata = metadata
         self.stored = stored
+        encodedMetadata = metadata.encoded
     }
 }

@@ -49,24 +49,26 @@ extension OperationManager {
         switch action {
         case .dropQueued(let operation):
             let row = operation.row
+            let event = Self.event(for: operation)
             try await writer.write { transaction in
                 try transaction.connection.updateOperation(row)
                 try transaction.connection.deleteJob(operationID: id)
                 try transaction.appendLog(
                     OperationLogRow(
                         operationID: id, time: now.nanoseconds, level: "info", message: "Cancelled while queued"))
-                transaction.emit(Self.event(for: operation))
+                transaction.emit(event)
             }
             notifyWaiters(operation)
             pump()
             return operation
         case .cancelRunning(let operation, let task):
             let row = operation.row
+            let event = Self.event(for: operation)
             try await writer.write { transaction in
                 try transaction.connection.updateOperation(row)
                 try transaction.appendLog(
                     OperationLogRow(operationID: id, time: now.nanoseconds, level: "info", message: "cancel requested"))
-                transaction.emit(Self.event(for: operation))
+                transaction.emit(event)
             }
             task?.cancel()
             notifyWaiters(operation)

@@ -27,6 +27,8 @@ extension OperationManager {
             operationID: operation.id, seq: seq, queueKey: request.queueKey,
             payload: String(decoding: request.payload.encoded, as: UTF8.self))
         let idempotency = request.idempotency
+        // Encoded here, not on the store's single writer thread.
+        let created = Self.event(for: operation)
 
         let existingID: String? = try await writer.write { transaction in
             let connection = transaction.connection
@@ -47,7 +49,7 @@ extension OperationManager {
                     key: idempotency.key, requestHash: idempotency.requestHash, operationID: operation.id,
                     createdAt: now.nanoseconds)
             }
-            transaction.emit(Self.event(for: operation))
+            transaction.emit(created)
             return nil
         }
         if let existingID {

@@ -155,7 +155,12 @@ extension OperationManager {
         return result
     }
 
-    /// Ends the operation: final status durable, job deleted, waiters and subscribers told.
+    /// Ends the operation: final status recorded, job deleted; waiters are told once that is durable.
+    ///
+    /// It returns as soon as the final record is queued, without waiting for the commit, so the next
+    /// job of the queue key can start: the writer commits in order, so whatever that job records is
+    /// durable only together with or after this final record, and a crash before the commit finds
+    /// both jobs unfinished and recovers them in submission order.
     func finish(
         _ id: String, status: OperationStatus, err: String, code: Int, message: String?,
         carried: [OperationLogRow] = []
@@ -175,8 +180,10 @@ extension OperationManager {
         else { return }
         let operation = final.operation
         let row = operation.row
-        do {
-            try await writer.write { transaction in
+        // Encoded here, not on the store's single writer thread.
+        let event = Self.event(for: operation)
+        writer.send(
+            { transaction in
                 try transaction.connection.updateOperation(row)
                 try transaction.connection.deleteJob(operationID: id)
                 for line in carried { try transaction.appendLog(line) }
@@ -184,13 +191,14 @@ extension OperationManager {
                     OperationLogRow(
                         operationID: id, time: now.nanoseconds, level: status == .success ? "info" : "error",
                         message: "\(status.name)" + (message.map { ": \($0)" } ?? "")))
-                transaction.emit(Self.event(for: operation))
-            }
-        } catch {
-            logger.error("cannot record final status", ["operation": id, "error": "\(error)"])
-        }
-        state.withLock { _ = $0.live.removeValue(forKey: id) }
-        notifyWaiters(operation)
+                transaction.emit(event)
+            },
+            completion: { [self] error in
+                if let error { logger.error("cannot record final status", ["operation": id, "error": "\(error)"]) }
+                // Until now readers got the final state from memory; from here on from the store.
+                state.withLock { _ = $0.live.removeValue(forKey: id) }
+                notifyWaiters(operation)
+            })
     }
 
     /// Frees the job's queue key and worker slot and starts what waited for them.

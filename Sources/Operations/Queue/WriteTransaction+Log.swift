@@ -6,6 +6,7 @@ extension WriteTransaction {
     /// `{message, level, context}`, no project), so `lxc monitor` shows what operations do.
     func appendLog(_ line: OperationLogRow) throws {
         try connection.appendLog(line)
+        guard events?.hasSubscribers(for: .logging) ?? false else { return }
         emit(
             EventDraft(
                 type: .logging, project: nil,

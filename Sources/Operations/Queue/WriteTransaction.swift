@@ -4,9 +4,14 @@ import Store
 /// are numbered, stored (when `stored`) and published only if this write commits.
 public final class WriteTransaction {
     public let connection: SQLiteConnection
+    /// Where the events go after the commit; asked whether anyone wants live-only ones.
+    let events: EventBus?
     var drafts: [EventDraft] = []
 
-    init(connection: SQLiteConnection) { self.connection = connection }
+    init(connection: SQLiteConnection, events: EventBus?) {
+        self.connection = connection
+        self.events = events
+    }
 
     public func emit(_ draft: EventDraft) { drafts.append(draft) }
 }

@@ -22,6 +22,13 @@ extension SQLiteConnection {
 
     @discardableResult
     public func pruneEvents(before timestamp: Int64) throws -> Int {
-        try run("DELETE FROM events WHERE timestamp < ?", [timestamp])
+        // Ids follow commit order and so time: everything below the first id at or after the cutoff
+        // is older. Finding it scans only the rows about to be deleted.
+        try run(
+            """
+            DELETE FROM events WHERE id < COALESCE(
+                (SELECT id FROM events WHERE timestamp >= ?1 ORDER BY id LIMIT 1),
+                (SELECT MAX(id) + 1 FROM events))
+            """, [timestamp])
     }
 }

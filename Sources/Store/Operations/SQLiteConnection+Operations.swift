@@ -31,6 +31,8 @@ extension SQLiteConnection {
             if codes.isEmpty { return [] }
             clauses.append("status_code IN (\(codes.map { _ in "?" }.joined(separator: ", ")))")
             bindings += codes.map { $0 }
+            // Lets SQLite use the index of unfinished operations, which it cannot infer from IN.
+            if codes.allSatisfy({ $0 < 200 }) { clauses.append("status_code < 200") }
         }
         if let type = query.type {
             clauses.append("type = ?")

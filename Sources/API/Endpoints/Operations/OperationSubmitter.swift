@@ -1,5 +1,4 @@
 import COpenSSL
-import Foundation
 import HTTP
 import JSON
 import Operations
@@ -54,18 +53,9 @@ public enum OperationSubmitter {
     static func requestor(_ context: RequestContext) -> Requestor {
         switch context.peer {
         case .unix(let uid, _, _):
-            return Requestor(username: userName(uid) ?? String(uid), protocol: "unix", address: "@")
+            return Requestor(username: UserNames.name(of: uid) ?? String(uid), protocol: "unix", address: "@")
         case .tcp:
             return Requestor(username: "", protocol: "tls", address: context.peer.description)
         }
-    }
-
-    private static func userName(_ uid: UInt32) -> String? {
-        var entry = passwd()
-        var result: UnsafeMutablePointer<passwd>?
-        var buffer = [CChar](repeating: 0, count: 1024)
-        guard getpwuid_r(uid, &entry, &buffer, buffer.count, &result) == 0, result != nil, let name = entry.pw_name
-        else { return nil }
-        return String(cString: name)
     }
 }
