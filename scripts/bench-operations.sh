@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # Durable operations per second through the job queue, with a no-op step.
 #
-#   scripts/bench-operations.sh [--duration SECONDS]
+#   scripts/bench-operations.sh [--duration SECONDS] [--window N]
 #
-# Builds bench/uxload.c and the test daemon (release; Tests/TestDaemon = berthd's wiring plus test
-# operation types, including `test.noop`), starts it on a temporary state directory, and for 1 and
-# 8 client connections (keep-alive) runs for SECONDS (default 5):
+# Builds bench/uxload.c, bench/opsload.c and the test daemon (release; Tests/TestDaemon = berthd's
+# wiring plus test operation types, including `test.noop`), starts it on a temporary state directory,
+# and for 1 and 8 client connections (keep-alive, each on a queue key of its own) runs for SECONDS
+# (default 5):
 #   accepted   POST /1.0/testing/operations          -> 202 once the operation and its job are
 #                                                        committed (synchronous=FULL, group commit)
-#   completed  POST /1.0/testing/operations?wait=10  -> 200 once the operation is final: the time from
-#                                                        request to final state, which is when the final
-#                                                        event is published
-# and prints ops/s with p50/p99 latency. A benchmark, not a test: the load generator shares the cores.
+#   queue      the same POSTs, each client keeping up to N (default 32) of its operations unfinished,
+#              while a subscriber to /1.0/events (NDJSON) sees every final event: operations through
+#              the whole queue per second, and the time from sending the POST to the final event
+#   sync       POST /1.0/testing/operations?wait=10  -> 200 once the operation is final (one at a
+#                                                        time per client: latency-bound)
+# and prints ops/s with p50/p99 latency. A benchmark, not a test: the load generators share the cores.
 # References (shared/reference): one fsync here takes ~0.29 ms; SQLite WAL + synchronous=FULL commits
 # ~5,600 single-row transactions/s; target >= 10,000 durable ops/s with 8 clients.
 set -euo pipefail
@@ -19,9 +22,11 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 duration=5
+window=32
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --duration|-d) duration="$2"; shift ;;
+        --window|-w) window="$2"; shift ;;
         -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
         *) echo "bench-operations.sh: unknown option $1" >&2; exit 2 ;;
     esac
@@ -37,6 +42,7 @@ cleanup() {
 trap cleanup EXIT
 
 "${CC:-cc}" -O2 -pthread -o "$work/uxload" bench/uxload.c
+"${CC:-cc}" -O2 -pthread -o "$work/opsload" bench/opsload.c
 swift build -c release --product BerthTestDaemon >&2
 daemon="$(swift build -c release --show-bin-path)/BerthTestDaemon"
 "$daemon" --state-dir "$work/state" --log-level warn 2>"$work/daemon.log" &
@@ -63,18 +69,26 @@ PY
 }
 
 printf '%-10s %-8s %10s %9s %9s\n' scenario clients "ops/s" "p50 ms" "p99 ms"
-for clients in 1 8; do
-    for scenario in accepted completed; do
-        # Keys of their own per run, and an empty queue to start from: accepted runs leave a backlog.
-        path="/1.0/testing/operations?queue=$scenario-$clients-{c}"
-        [[ "$scenario" == completed ]] && path="$path&wait=10"
-        drain
-        result="$("$work/uxload" -s "$socket" -m POST -p "$path" -b "$body" -c "$clients" -d "$duration")"
-        python3 - "$scenario" "$clients" "$result" <<'PY'
+report() {
+    python3 - "$@" <<'PY'
 import json, sys
 scenario, clients, result = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
-errors = f"  ({result['errors']} errors)" if result["errors"] else ""
-print(f"{scenario:<10} {clients:<8} {result['rps']:>10.0f} {result['p50_ms']:>9.3f} {result['p99_ms']:>9.3f}{errors}")
+rate = result.get("ops_per_s", result.get("rps"))
+problems = [f"{result[k]} {k}" for k in ("errors", "failed") if result.get(k)]
+note = f"  ({', '.join(problems)})" if problems else ""
+print(f"{scenario:<10} {clients:<8} {rate:>10.0f} {result['p50_ms']:>9.3f} {result['p99_ms']:>9.3f}{note}")
 PY
+}
+for clients in 1 8; do
+    for scenario in accepted queue sync; do
+        # Keys of their own per run, and an empty queue to start from: accepted runs leave a backlog.
+        path="/1.0/testing/operations?queue=$scenario-$clients-{c}"
+        drain
+        case "$scenario" in
+            accepted) result="$("$work/uxload" -s "$socket" -m POST -p "$path" -b "$body" -c "$clients" -d "$duration")" ;;
+            queue) result="$("$work/opsload" -s "$socket" -p "$path" -b "$body" -c "$clients" -w "$window" -d "$duration")" ;;
+            sync) result="$("$work/uxload" -s "$socket" -m POST -p "$path&wait=10" -b "$body" -c "$clients" -d "$duration")" ;;
+        esac
+        report "$scenario" "$clients" "$result"
     done
 done
