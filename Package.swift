@@ -36,11 +36,16 @@ let package = Package(
         // Durable operations: model and state machine, job queue with group commit, scheduler, workers,
         // recovery, retention, event bus.
         .target(name: "Operations", dependencies: ["JSON", "Store", "Log"], swiftSettings: strictSettings),
+        // The local image store: uploads, unpacked root filesystems, image operation types.
+        .target(
+            name: "Images", dependencies: ["JSON", "Store", "Operations", "COpenSSL"], swiftSettings: strictSettings),
         // LXD API: router, envelopes, the one error mapping, endpoints.
-        .target(name: "API", dependencies: ["HTTP", "JSON", "Operations", "Server", "Store", "Log", "COpenSSL"], swiftSettings: strictSettings),
+        .target(
+            name: "API", dependencies: ["HTTP", "JSON", "Operations", "Server", "Store", "Log", "COpenSSL", "Images"],
+            swiftSettings: strictSettings),
         // The daemon: command line, wiring, state-directory lock, signals.
         .target(
-            name: "Daemon", dependencies: ["API", "Operations", "Server", "Store", "Log", "CLinux"],
+            name: "Daemon", dependencies: ["API", "Operations", "Server", "Store", "Log", "CLinux", "Images"],
             swiftSettings: strictSettings),
         // The executable: nothing but `@main`.
         .executableTarget(name: "berthd", dependencies: ["Daemon"], swiftSettings: strictSettings),
@@ -53,6 +58,7 @@ let package = Package(
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"], swiftSettings: strictSettings),
         .testTarget(name: "ServerTests", dependencies: ["Server", "HTTP", "CLinux"], swiftSettings: strictSettings),
         .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: strictSettings),
+        .testTarget(name: "ImagesTests", dependencies: ["Images", "Store"], swiftSettings: strictSettings),
         .testTarget(name: "APITests", dependencies: ["API", "HTTP", "JSON", "Operations", "Server", "Store", "Log"], swiftSettings: strictSettings),
         .testTarget(name: "DaemonTests", dependencies: ["Daemon", "Log"], swiftSettings: strictSettings),
         // A real daemon process with test operation types and endpoints, for the end-to-end suite

@@ -1,3 +1,4 @@
+import Images
 import Log
 import Operations
 import Store
@@ -8,14 +9,24 @@ public final class APIContext: Sendable {
     public let logger: Logger
     public let serverInfo: ServerInfoCache
     public let operations: OperationManager
+    /// The local image store; nil in contexts that serve no images (some tests).
+    public let images: ImageStore?
+    /// Lifecycle events of changes made outside operations (aliases).
+    public let lifecycle: LifecycleEmitter
 
     /// Committed events for `GET /1.0/events`: the bus the operation store's writer publishes to.
     public var events: EventBus { operations.events }
 
-    public init(database: Database, logger: Logger, serverInfo: ServerInfoCache, operations: OperationManager) {
+    public init(
+        database: Database, logger: Logger, serverInfo: ServerInfoCache, operations: OperationManager,
+        images: ImageStore? = nil, lifecycle: LifecycleEmitter = LifecycleEmitter()
+    ) {
         self.database = database
         self.logger = logger
         self.serverInfo = serverInfo
         self.operations = operations
+        self.images = images
+        self.lifecycle = lifecycle
+        lifecycle.attach(operations)
     }
 }

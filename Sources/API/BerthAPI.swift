@@ -1,7 +1,14 @@
 /// Every endpoint Berth serves, as one table (LXD's `api10` list).
 public enum BerthAPI {
     public static func endpoints(_ context: APIContext) -> [Endpoint] {
-        ServerEndpoints.endpoints(context) + OperationsEndpoints.endpoints(context) + EventsEndpoints.endpoints(context)
+        var endpoints =
+            ServerEndpoints.endpoints(context) + OperationsEndpoints.endpoints(context)
+            + EventsEndpoints.endpoints(context)
+        if let images = context.images {
+            endpoints += ImagesEndpoints.endpoints(context, store: images)
+            endpoints += ImageAliasesEndpoints.endpoints(context, store: images, lifecycle: context.lifecycle)
+        }
+        return endpoints
     }
 
     /// The responder for `context`, with `extra` endpoints (a test daemon's) after Berth's own.

@@ -1,5 +1,6 @@
 import API
 import Foundation
+import Images
 import Log
 import Operations
 import Server
@@ -41,14 +42,23 @@ struct Daemon {
             return nil
         }
         let config = try database.read { try $0.config() }
+        let images: ImageStore
+        do {
+            images = try ImageStore(directory: stateDirectory + "/images", database: database)
+        } catch {
+            throw DaemonError("cannot open the image store in \(stateDirectory)/images: \(error)")
+        }
+        let lifecycle = LifecycleEmitter()
         // Operations interrupted by the previous process are settled before anything is served.
         let operations: OperationManager
         do {
             var tunables = OperationsConfiguration()
             OperationsConfigKeys.apply(config, to: &tunables)
             operations = try OperationManager(
-                path: databasePath, registry: OperationRegistry(extensions.operationTypes), configuration: tunables,
-                logger: logger)
+                path: databasePath,
+                registry: OperationRegistry(
+                    ImageOperations.definitions(store: images, lifecycle: lifecycle) + extensions.operationTypes),
+                configuration: tunables, logger: logger)
             try await operations.start()
         } catch {
             throw DaemonError("cannot start the operation queue on \(databasePath): \(error)")
@@ -57,7 +67,7 @@ struct Daemon {
             database: database, logger: logger,
             serverInfo: ServerInfoCache(
                 info: ServerInfo(host: .current(), addresses: tcpAddresses), config: config),
-            operations: operations)
+            operations: operations, images: images, lifecycle: lifecycle)
 
         var serverConfiguration = ServerConfiguration()
         // Keep descriptors for the database, the store writer and the host commands of workers.

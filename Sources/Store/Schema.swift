@@ -105,6 +105,34 @@ public enum Schema {
                 DROP TABLE jobs;
                 ALTER TABLE jobs_v3 RENAME TO jobs;
                 """),
+        // Images (issue 5). `properties` and `profiles` hold the JSON served on the wire; times are
+        // nanoseconds since the Unix epoch, NULL where LXD shows Go's zero time.
+        Migration(
+            version: 4, name: "create_images",
+            sql: """
+                CREATE TABLE images (
+                    fingerprint TEXT PRIMARY KEY,
+                    type TEXT NOT NULL,
+                    filename TEXT NOT NULL,
+                    size INTEGER NOT NULL,
+                    architecture TEXT NOT NULL,
+                    public INTEGER NOT NULL,
+                    auto_update INTEGER NOT NULL,
+                    properties TEXT NOT NULL,
+                    profiles TEXT NOT NULL,
+                    created_at INTEGER,
+                    uploaded_at INTEGER NOT NULL,
+                    last_used_at INTEGER
+                ) STRICT;
+
+                CREATE TABLE image_aliases (
+                    name TEXT PRIMARY KEY,
+                    fingerprint TEXT NOT NULL REFERENCES images (fingerprint) ON DELETE CASCADE,
+                    description TEXT NOT NULL,
+                    type TEXT NOT NULL
+                ) STRICT;
+                CREATE INDEX image_aliases_by_image ON image_aliases (fingerprint);
+                """),
     ]
 
     /// The schema version this build writes and the highest it can open.

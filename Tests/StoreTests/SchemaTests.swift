@@ -47,7 +47,10 @@ import Testing
             #expect(jobs.map(\.operationID) == ["op-1"])
             #expect(jobs.first?.attempt == 2 && jobs.first?.stepStarted == true)
             let indexes = try connection.query(
-                "SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name", []
+                """
+                SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL
+                    AND tbl_name IN ('operations', 'jobs', 'operation_log', 'events') ORDER BY name
+                """, []
             ) { $0.string(at: 0) }
             #expect(indexes == ["operation_log_by_operation", "operations_by_finish", "operations_unfinished"])
             let jobsSQL = try connection.query("SELECT sql FROM sqlite_schema WHERE name = 'jobs'", []) {

@@ -1,4 +1,5 @@
 import HTTP
+import Images
 import Log
 import Server
 import Store
@@ -10,6 +11,13 @@ public enum ErrorMapping {
         switch error {
         case let error as APIError:
             return error
+        case let error as ImageError:
+            switch error {
+            case .notFound: return APIError(.notFound, "Image not found")
+            case .alreadyExists: return APIError(.conflict, error.description)
+            case .inUse: return APIError(.badRequest, error.description)
+            case .invalidMetadata, .invalidTarball, .ambiguous: return APIError(.badRequest, error.description)
+            }
         case let error as StoreError:
             return APIError(.internalServerError, "Database error: \(error)")
         case let error as SystemError:
