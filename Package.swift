@@ -39,13 +39,22 @@ let package = Package(
         // The local image store: uploads, unpacked root filesystems, image operation types.
         .target(
             name: "Images", dependencies: ["JSON", "Store", "Operations", "COpenSSL"], swiftSettings: strictSettings),
+        // Instance drivers: host commands and LXC containers through the lxc-* tools.
+        .target(name: "Drivers", dependencies: ["Log"], swiftSettings: strictSettings),
+        // Instances: rows, validation, and the operation types that drive an instance driver.
+        .target(
+            name: "Instances", dependencies: ["Drivers", "Images", "JSON", "Operations", "Store"],
+            swiftSettings: strictSettings),
         // LXD API: router, envelopes, the one error mapping, endpoints.
         .target(
-            name: "API", dependencies: ["HTTP", "JSON", "Operations", "Server", "Store", "Log", "COpenSSL", "Images"],
+            name: "API",
+            dependencies: [
+                "HTTP", "JSON", "Operations", "Server", "Store", "Log", "COpenSSL", "Images", "Instances", "Drivers",
+            ],
             swiftSettings: strictSettings),
         // The daemon: command line, wiring, state-directory lock, signals.
         .target(
-            name: "Daemon", dependencies: ["API", "Operations", "Server", "Store", "Log", "CLinux", "Images"],
+            name: "Daemon", dependencies: ["API", "Operations", "Server", "Store", "Log", "CLinux", "Images", "Instances", "Drivers"],
             swiftSettings: strictSettings),
         // The executable: nothing but `@main`.
         .executableTarget(name: "berthd", dependencies: ["Daemon"], swiftSettings: strictSettings),
@@ -59,8 +68,10 @@ let package = Package(
         .testTarget(name: "ServerTests", dependencies: ["Server", "HTTP", "CLinux"], swiftSettings: strictSettings),
         .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: strictSettings),
         .testTarget(name: "ImagesTests", dependencies: ["Images", "Store"], swiftSettings: strictSettings),
+        .testTarget(name: "InstancesTests", dependencies: ["Instances"], swiftSettings: strictSettings),
         .testTarget(name: "APITests", dependencies: ["API", "HTTP", "JSON", "Operations", "Server", "Store", "Log"], swiftSettings: strictSettings),
         .testTarget(name: "DaemonTests", dependencies: ["Daemon", "Log"], swiftSettings: strictSettings),
+        .testTarget(name: "DriversTests", dependencies: ["Drivers", "Log"], swiftSettings: strictSettings),
         // A real daemon process with test operation types and endpoints, for the end-to-end suite
         // (crash recovery, queue benchmarks). A test double: it lives in Tests/, never in the product.
         .executableTarget(

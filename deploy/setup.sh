@@ -21,9 +21,9 @@ pid_file="${BERTH_PID_FILE:-/run/berthd.pid}"
 socket="$state_dir/unix.socket"
 build_dir="${BERTH_BUILD_DIR:-.build}"
 
-# Build and runtime packages needed today. lxd-client gives the `lxc` command to talk to berthd.
-# (The container runtime packages come with the instance driver.)
-packages=(libsqlite3-dev libssl-dev pkg-config curl lxd-client)
+# Build and runtime packages. lxd-client gives the `lxc` command to talk to berthd; lxc runs the
+# containers; busybox-static builds the small test image (scripts/build-busybox-image.sh).
+packages=(libsqlite3-dev libssl-dev pkg-config curl lxd-client lxc busybox-static)
 
 say() { echo "setup: $*"; }
 die() { echo "setup: error: $*" >&2; exit 1; }

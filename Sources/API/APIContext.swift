@@ -1,4 +1,5 @@
 import Images
+import Instances
 import Log
 import Operations
 import Store
@@ -11,6 +12,8 @@ public final class APIContext: Sendable {
     public let operations: OperationManager
     /// The local image store; nil in contexts that serve no images (some tests).
     public let images: ImageStore?
+    /// Instances; nil in contexts that serve none (some tests).
+    public let instances: InstanceService?
     /// Lifecycle events of changes made outside operations (aliases).
     public let lifecycle: LifecycleEmitter
 
@@ -19,13 +22,14 @@ public final class APIContext: Sendable {
 
     public init(
         database: Database, logger: Logger, serverInfo: ServerInfoCache, operations: OperationManager,
-        images: ImageStore? = nil, lifecycle: LifecycleEmitter = LifecycleEmitter()
+        images: ImageStore? = nil, instances: InstanceService? = nil, lifecycle: LifecycleEmitter = LifecycleEmitter()
     ) {
         self.database = database
         self.logger = logger
         self.serverInfo = serverInfo
         self.operations = operations
         self.images = images
+        self.instances = instances
         self.lifecycle = lifecycle
         lifecycle.attach(operations)
     }

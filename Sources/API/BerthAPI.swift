@@ -7,6 +7,9 @@ public enum BerthAPI {
         if let images = context.images {
             endpoints += ImagesEndpoints.endpoints(context, store: images)
             endpoints += ImageAliasesEndpoints.endpoints(context, store: images, lifecycle: context.lifecycle)
+            if let instances = context.instances {
+                endpoints += InstancesEndpoints.endpoints(context, service: instances, images: images)
+            }
         }
         return endpoints
     }

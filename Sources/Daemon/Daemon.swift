@@ -1,6 +1,8 @@
 import API
+import Drivers
 import Foundation
 import Images
+import Instances
 import Log
 import Operations
 import Server
@@ -49,6 +51,10 @@ struct Daemon {
             throw DaemonError("cannot open the image store in \(stateDirectory)/images: \(error)")
         }
         let lifecycle = LifecycleEmitter()
+        let instances = InstanceService(
+            database: database, images: images,
+            driver: LXCDriver(lxcPath: stateDirectory + "/containers", idmap: try? IDMap.fromSubordinateIDs()),
+            lifecycle: lifecycle)
         // Operations interrupted by the previous process are settled before anything is served.
         let operations: OperationManager
         do {
@@ -57,9 +63,18 @@ struct Daemon {
             operations = try OperationManager(
                 path: databasePath,
                 registry: OperationRegistry(
-                    ImageOperations.definitions(store: images, lifecycle: lifecycle) + extensions.operationTypes),
+                    ImageOperations.definitions(store: images, lifecycle: lifecycle) + instances.definitions()
+                        + extensions.operationTypes),
                 configuration: tunables, logger: logger)
             try await operations.start()
+            // A row left `creating` without its operation (the server stopped in between) is undone.
+            let creating = try operations.operations(
+                OperationQuery(statusCodes: [103, 104, 105], type: InstanceService.createType))
+            let names = Set(
+                creating.compactMap { $0.resources["instances"]?.first?.split(separator: "/").last.map(String.init) })
+            for name in await instances.reconcile(unfinishedCreates: names) {
+                logger.warn("removed an instance whose creation was interrupted", ["instance": name])
+            }
         } catch {
             throw DaemonError("cannot start the operation queue on \(databasePath): \(error)")
         }
@@ -67,7 +82,8 @@ struct Daemon {
             database: database, logger: logger,
             serverInfo: ServerInfoCache(
                 info: ServerInfo(host: .current(), addresses: tcpAddresses), config: config),
-            operations: operations, images: images, lifecycle: lifecycle)
+            operations: operations, images: images, instances: instances,
+            lifecycle: lifecycle)
 
         var serverConfiguration = ServerConfiguration()
         // Keep descriptors for the database, the store writer and the host commands of workers.

@@ -133,6 +133,29 @@ public enum Schema {
                 ) STRICT;
                 CREATE INDEX image_aliases_by_image ON image_aliases (fingerprint);
                 """),
+        // Instances (issue 5). A row is `creating` from the request until its create operation has
+        // made the container, so a crash in between is found and undone at start; JSON columns hold
+        // what is served. The runtime status comes from the driver, not from here.
+        Migration(
+            version: 5, name: "create_instances",
+            sql: """
+                CREATE TABLE instances (
+                    name TEXT PRIMARY KEY,
+                    project TEXT NOT NULL,
+                    type TEXT NOT NULL,
+                    architecture TEXT NOT NULL,
+                    description TEXT NOT NULL,
+                    ephemeral INTEGER NOT NULL,
+                    stateful INTEGER NOT NULL,
+                    config TEXT NOT NULL,
+                    devices TEXT NOT NULL,
+                    profiles TEXT NOT NULL,
+                    image_fingerprint TEXT,
+                    created_at INTEGER NOT NULL,
+                    last_used_at INTEGER,
+                    phase TEXT NOT NULL
+                ) STRICT;
+                """),
     ]
 
     /// The schema version this build writes and the highest it can open.

@@ -64,6 +64,17 @@ def find_test_daemon() -> Path:
     raise FileNotFoundError("no test daemon: set BERTH_TEST_DAEMON, or swift build --product BerthTestDaemon")
 
 
+def destroy_containers(lxc_path: Path):
+    """Kills and destroys every LXC container a daemon left in `lxc_path` (a test that failed
+    half-way), so none outlives its state directory."""
+    if not lxc_path.is_dir():
+        return
+    for entry in lxc_path.iterdir():
+        if (entry / "config").exists():
+            subprocess.run(["lxc-stop", "-P", str(lxc_path), "-n", entry.name, "-k"], capture_output=True, timeout=30)
+            subprocess.run(["lxc-destroy", "-P", str(lxc_path), "-n", entry.name, "-f"], capture_output=True, timeout=30)
+
+
 def free_tcp_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
@@ -427,6 +438,8 @@ def berthd_factory(request, berthd_binary):
         listen: bool = False, env: dict | None = None, args=(), wait: bool = True, binary: Path | None = None
     ) -> Berthd:
         root = Path(tempfile.mkdtemp(prefix="berth-e2e-"))
+        # Unprivileged containers' mapped root must be able to traverse to their rootfs.
+        root.chmod(0o711)
         daemon = Berthd(
             binary=binary or berthd_binary, root=root, listen=("127.0.0.1", free_tcp_port()) if listen else None,
             env=env, args=tuple(args),
@@ -444,6 +457,7 @@ def berthd_factory(request, berthd_binary):
         died = daemon.process.poll() is not None and not daemon.stopped_by_test
         returncode = daemon.stop(by_test=False)
         daemon._final_log = daemon.log
+        destroy_containers(daemon.state_dir / "containers")
         shutil.rmtree(daemon.root, ignore_errors=True)
         if daemon.stopped_by_test:
             continue
@@ -485,3 +499,16 @@ def pytest_runtest_makereport(item, call):
                 log = "[...]\n" + log[-20000:]
             report.sections.append((f"berthd log (pid {daemon.pid if daemon.process else '-'})", log))
     return report
+
+
+@pytest.fixture(scope="session")
+def busybox_images(tmp_path_factory) -> dict[str, Path]:
+    """The small test images, built once per run from Debian's busybox-static (no network):
+    `busybox` (busybox init) and `fastinit` (a PID 1 that exits at once on SIGPWR)."""
+    out = tmp_path_factory.mktemp("images")
+    script = Path(os.environ.get("BERTH_IMAGE_SCRIPT", REPO / "scripts/build-busybox-image.sh"))
+    subprocess.run(["bash", str(script), str(out)], check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        ["bash", str(script), str(out)], check=True, capture_output=True, timeout=120, env={**os.environ, "FAST_INIT": "1"}
+    )
+    return {"busybox": out / "busybox.tar.gz", "fastinit": out / "busybox-fastinit.tar.gz"}

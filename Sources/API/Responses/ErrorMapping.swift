@@ -1,5 +1,6 @@
 import HTTP
 import Images
+import Instances
 import Log
 import Server
 import Store
@@ -17,6 +18,12 @@ public enum ErrorMapping {
             case .alreadyExists: return APIError(.conflict, error.description)
             case .inUse: return APIError(.badRequest, error.description)
             case .invalidMetadata, .invalidTarball, .ambiguous: return APIError(.badRequest, error.description)
+            }
+        case let error as InstanceError:
+            switch error {
+            case .notFound: return APIError(.notFound, error.description)
+            case .alreadyExists: return APIError(.conflict, error.description)
+            case .invalidName, .badRequest, .isRunning: return APIError(.badRequest, error.description)
             }
         case let error as StoreError:
             return APIError(.internalServerError, "Database error: \(error)")

@@ -1,0 +1,24 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// glibc functions that Swift's Glibc module hides behind `_GNU_SOURCE`, looked up at run time so
+/// this target needs no C shim. Either may be missing on an old libc; callers fall back.
+enum LinuxSymbols {
+    typealias Pipe2 = @convention(c) (UnsafeMutablePointer<Int32>?, Int32) -> Int32
+    typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32
+
+    /// pipe2(2): both ends O_CLOEXEC from birth, so a child spawned by another thread at the same
+    /// moment never inherits them.
+    static let pipe2: Pipe2? = symbol("pipe2").map { unsafeBitCast($0, to: Pipe2.self) }
+
+    /// posix_spawn_file_actions_addclosefrom_np (glibc 2.34): the child closes every descriptor
+    /// from the given one up.
+    static let closeFrom: AddCloseFrom? = symbol("posix_spawn_file_actions_addclosefrom_np").map {
+        unsafeBitCast($0, to: AddCloseFrom.self)
+    }
+
+    private static func symbol(_ name: String) -> UnsafeMutableRawPointer? {
+        dlsym(dlopen(nil, RTLD_NOW), name)
+    }
+}

@@ -1,0 +1,164 @@
+import Drivers
+import Images
+import JSON
+import Operations
+import Store
+
+extension InstanceService {
+    /// The operation types of instances (LXD's descriptions), registered by the daemon.
+    public func definitions() -> [OperationDefinition] {
+        [
+            OperationDefinition(
+                type: Self.createType, description: "Creating instance",
+                steps: [
+                    Step("create", idempotent: true, cancellable: false) { [self] context in
+                        try await create(context)
+                    }
+                ]),
+            OperationDefinition(
+                type: Self.stateType, description: "Changing instance state",
+                steps: [
+                    // Safe to run again: each action first looks at the state it would reach.
+                    Step("change", idempotent: true, cancellable: false) { [self] context in
+                        try await changeState(context)
+                    }
+                ]),
+            OperationDefinition(
+                type: Self.deleteType, description: "Deleting instance",
+                steps: [
+                    Step("delete", idempotent: true, cancellable: false) { [self] context in
+                        try await delete(context)
+                    }
+                ]),
+        ]
+    }
+
+    private func target(_ context: StepContext) -> (name: String, project: String) {
+        (context.payload["name"]?.stringValue ?? "", context.payload["project"]?.stringValue ?? "default")
+    }
+
+    private func create(_ context: StepContext) async throws {
+        let (name, project) = target(context)
+        guard let row = try database.read({ try $0.instance(name: name, project: project) }) else {
+            throw OperationFailure("Instance not found", code: 404)
+        }
+        if row.phase == .ready { return }  // finished before the server stopped
+        let log = CommandLog()
+        do {
+            // A container part-made by an attempt the server did not finish is made again.
+            if try await driver.exists(name: name) { try await driver.delete(name: name, log: log.sink) }
+            let config = Self.config(row)
+            guard let fingerprint = row.imageFingerprint else {
+                throw OperationFailure("Instances without an image are not supported yet")
+            }
+            let spec = InstanceSpec(
+                name: name, privileged: config["security.privileged"] == "true", config: config)
+            try await driver.create(spec, rootfs: images.rootfs(fingerprint: fingerprint), log: log.sink)
+            try database.write { try $0.setInstancePhase(name: name, project: project, phase: .ready) }
+            await log.flush(to: context)
+        } catch {
+            await log.flush(to: context)
+            // Nothing half-made stays: no container, no row.
+            try? await driver.delete(name: name, log: { _ in })
+            abandon(name: name, project: project)
+            throw error
+        }
+        await lifecycle.emit(
+            action: "instance-created", source: "/1.0/instances/\(name)", context: .object([]), requestor: nil)
+    }
+
+    private func changeState(_ context: StepContext) async throws {
+        let (name, project) = target(context)
+        _ = try instance(name: name, project: project)
+        let action = context.payload["action"]?.stringValue ?? ""
+        let force = context.payload["force"]?.boolValue ?? false
+        let timeout = context.payload["timeout"]?.intValue ?? -1
+        // LXD: a negative timeout is a clean shutdown of up to 10 minutes; force kills at once.
+        let grace: Duration = .seconds(timeout < 0 ? 600 : timeout)
+        let rerun = context.attempt > 1
+        let log = CommandLog()
+        do {
+            try await perform(action, name: name, project: project, force: force, grace: grace, rerun: rerun, log: log)
+        } catch {
+            await log.flush(to: context)
+            throw error
+        }
+        await log.flush(to: context)
+    }
+
+    private func perform(
+        _ action: String, name: String, project: String, force: Bool, grace: Duration, rerun: Bool, log: CommandLog
+    ) async throws {
+        let current = try await driver.state(name: name).status
+        switch action {
+        case "start":
+            if current == .running {
+                if rerun { return }
+                throw OperationFailure("The instance is already running")
+            }
+            if current == .frozen {
+                try await driver.unfreeze(name: name, log: log.sink)
+            } else {
+                try await driver.start(name: name, log: log.sink)
+            }
+            try database.write { try $0.touchInstance(name: name, project: project, at: Timestamp.now().nanoseconds) }
+            await emit("instance-started", name)
+        case "stop":
+            if current == .stopped {
+                if rerun { return }
+                throw OperationFailure("The instance is already stopped")
+            }
+            if current == .frozen && !force {
+                throw OperationFailure("Cannot shutdown frozen instance (try force to stop)")
+            }
+            try await driver.stop(name: name, timeout: grace, force: force, log: log.sink)
+            await emit(force ? "instance-stopped" : "instance-shutdown", name)
+        case "restart":
+            if current == .stopped {
+                try await driver.start(name: name, log: log.sink)
+            } else {
+                try await driver.stop(name: name, timeout: grace, force: force, log: log.sink)
+                try await driver.start(name: name, log: log.sink)
+            }
+            await emit("instance-restarted", name)
+        case "freeze":
+            if current == .frozen, rerun { return }
+            guard current == .running else { throw OperationFailure("The instance isn't running") }
+            try await driver.freeze(name: name, log: log.sink)
+            await emit("instance-paused", name)
+        case "unfreeze":
+            if current == .running, rerun { return }
+            guard current == .frozen else { throw OperationFailure("The instance isn't frozen") }
+            try await driver.unfreeze(name: name, log: log.sink)
+            await emit("instance-resumed", name)
+        default:
+            throw OperationFailure("Unknown action: '\(action)'")
+        }
+    }
+
+    private func delete(_ context: StepContext) async throws {
+        let (name, project) = target(context)
+        guard try database.read({ try $0.instance(name: name, project: project) }) != nil else { return }
+        let log = CommandLog()
+        if try await driver.exists(name: name) {
+            if try await driver.state(name: name).status != .stopped { throw OperationFailure("Instance is running") }
+            try await driver.delete(name: name, log: log.sink)
+        }
+        await log.flush(to: context)
+        try database.write { _ = try $0.deleteInstance(name: name, project: project) }
+        await emit("instance-deleted", name)
+    }
+
+    private func emit(_ action: String, _ name: String) async {
+        await lifecycle.emit(action: action, source: "/1.0/instances/\(name)", context: .object([]), requestor: nil)
+    }
+
+    /// The instance's own `config` as a dictionary.
+    static func config(_ row: InstanceRow) -> [String: String] {
+        var config: [String: String] = [:]
+        for (key, value) in (try? JSONValue.parse(row.config))?.objectValue ?? [] {
+            if let text = value.stringValue { config[key] = text }
+        }
+        return config
+    }
+}

@@ -1,0 +1,102 @@
+"""Containers on real LXC through the real `lxc` CLI: launch, list, info, stop, start, restart,
+pause, stop --force, delete (--force), and the bad inputs that must leave nothing behind."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="LXC containers need root")
+
+
+@pytest.fixture
+def daemon_with_image(berthd, busybox_images):
+    """A daemon with the fast-init busybox image under the alias `busybox`; every container it made
+    is deleted afterwards, also when the test failed."""
+    result = berthd.lxc("image", "import", str(busybox_images["fastinit"]), "--alias", "busybox")
+    assert result.returncode == 0, result.stderr
+    yield berthd
+    for name in json.loads(berthd.lxc("list", "--format", "json").stdout or "[]"):
+        berthd.lxc("delete", "--force", name["name"])
+    leftovers = list((berthd.state_dir / "containers").glob("*")) if (berthd.state_dir / "containers").exists() else []
+    assert leftovers == [], f"containers left behind: {leftovers}"
+
+
+def state_of(berthd, name: str) -> str:
+    return berthd.request("GET", f"/1.0/instances/{name}").json["metadata"]["status"]
+
+
+def test_launch_list_stop_start_restart_pause_delete(daemon_with_image):
+    berthd = daemon_with_image
+    launched = berthd.lxc("launch", "busybox", "c1")
+    assert launched.returncode == 0, launched.stderr
+    assert "Creating c1" in launched.stdout and "Starting c1" in launched.stdout
+    assert state_of(berthd, "c1") == "Running"
+
+    listed = json.loads(berthd.lxc("list", "--format", "json").stdout)
+    assert [(entry["name"], entry["status"]) for entry in listed] == [("c1", "Running")]
+    assert listed[0]["state"]["pid"] > 0
+    csv = berthd.lxc("list", "--format", "csv", "-c", "ns").stdout
+    assert csv.strip() == "c1,RUNNING"
+    table = berthd.lxc("list").stdout
+    assert "| c1   | RUNNING |" in table
+
+    info = berthd.lxc("info", "c1")
+    assert info.returncode == 0 and "Status: RUNNING" in info.stdout
+
+    assert berthd.lxc("stop", "c1").returncode == 0
+    assert state_of(berthd, "c1") == "Stopped"
+    assert berthd.lxc("start", "c1").returncode == 0
+    assert state_of(berthd, "c1") == "Running"
+    assert berthd.lxc("restart", "c1").returncode == 0
+    assert state_of(berthd, "c1") == "Running"
+    assert berthd.lxc("pause", "c1").returncode == 0
+    assert state_of(berthd, "c1") == "Frozen"
+    assert berthd.lxc("start", "c1").returncode == 0
+    assert state_of(berthd, "c1") == "Running"
+    assert berthd.lxc("stop", "--force", "c1").returncode == 0
+    assert state_of(berthd, "c1") == "Stopped"
+
+    assert berthd.lxc("delete", "c1").returncode == 0
+    assert berthd.request("GET", "/1.0/instances/c1").status == 404
+    assert not (berthd.state_dir / "containers" / "c1").exists()
+
+
+def test_delete_force_stops_a_running_container_first(daemon_with_image):
+    berthd = daemon_with_image
+    assert berthd.lxc("launch", "busybox", "c2").returncode == 0
+    refused = berthd.lxc("delete", "c2")
+    assert refused.returncode == 1 and "stop it first or pass --force" in refused.stderr
+    api = berthd.request("DELETE", "/1.0/instances/c2")
+    assert api.status == 400 and api.json["error"] == "Instance is running"
+    assert berthd.lxc("delete", "--force", "c2").returncode == 0
+    assert json.loads(berthd.lxc("list", "--format", "json").stdout) == []
+
+
+def test_bad_requests_are_refused_before_anything_is_made(daemon_with_image):
+    berthd = daemon_with_image
+    bad_name = berthd.request(
+        "POST", "/1.0/instances", {"name": "-bad", "source": {"type": "image", "alias": "busybox"}}
+    )
+    assert bad_name.status == 400
+    assert bad_name.json["error"] == 'Invalid instance name "-bad": Name must not start with "-" character'
+
+    unknown_image = berthd.lxc("launch", "nope", "c3")
+    assert unknown_image.returncode == 1
+
+    assert berthd.lxc("init", "busybox", "c4").returncode == 0
+    taken = berthd.request("POST", "/1.0/instances", {"name": "c4", "source": {"type": "image", "alias": "busybox"}})
+    assert taken.status == 409 and taken.json["error"] == 'Instance "c4" already exists'
+
+    unknown_action = berthd.request("PUT", "/1.0/instances/c4/state", {"action": "dance"})
+    assert unknown_action.status == 400 and unknown_action.json["error"] == "Unknown action: 'dance'"
+    missing = berthd.request("PUT", "/1.0/instances/nope/state", {"action": "start"})
+    assert missing.status == 404 and missing.json["error"] == "Instance not found"
+    bad_json = berthd.request("POST", "/1.0/instances", "{", {"Content-Type": "application/json"})
+    assert bad_json.status == 400
+
+    names = [entry["name"] for entry in json.loads(berthd.lxc("list", "--format", "json").stdout)]
+    assert names == ["c4"]
+    assert sorted(path.name for path in (berthd.state_dir / "containers").iterdir()) == ["c4"]
