@@ -28,6 +28,36 @@ extension LXCDriver {
         try await HostCommand("/bin/rm", ["-rf", "--one-file-system", "--", path], timeout: .seconds(600)).run(log: log)
     }
 
+    /// Replaces `path` with `text` in one step: written to `<path>.tmp`, synced, renamed over it.
+    /// (Foundation's `.atomic` writes leave a `TemporaryDirectory.*` behind in /tmp on Linux.)
+    static func writeAtomically(_ text: String, to path: String) throws {
+        let temporary = path + ".tmp"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw InstanceDriverError.fileSystem(operation: "open", path: temporary, errno: errno)
+        }
+        let bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + offset, bytes.count - offset) }
+            guard written > 0 else {
+                let code = errno
+                close(descriptor)
+                unlink(temporary)
+                throw InstanceDriverError.fileSystem(operation: "write", path: temporary, errno: code)
+            }
+            offset += written
+        }
+        let synced = fsync(descriptor) == 0
+        let code = errno
+        close(descriptor)
+        guard synced, Glibc.rename(temporary, path) == 0 else {
+            let failure = synced ? errno : code
+            unlink(temporary)
+            throw InstanceDriverError.fileSystem(operation: synced ? "rename" : "fsync", path: path, errno: failure)
+        }
+    }
+
     /// Makes `path` (and its parents if asked) with mode 0755 and sets 0755 on it even if it
     /// existed: an unprivileged container's root, a host id of its own, must traverse it.
     static func makeDirectory(_ path: String, intermediate: Bool) throws {

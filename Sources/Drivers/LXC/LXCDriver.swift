@@ -62,7 +62,7 @@ public struct LXCDriver: InstanceDriver {
                 log("shifted \(count) rootfs entries to host ids \(idmap.hostUID):\(idmap.hostGID) and up")
             }
             try await OffPool.run { [self] in
-                try Data(text.utf8).write(to: URL(fileURLWithPath: configPath(name)), options: .atomic)
+                try Self.writeAtomically(text, to: configPath(name))
             }
             log("wrote \(configPath(name))")
         } catch {
@@ -185,8 +185,7 @@ public struct LXCDriver: InstanceDriver {
             do {
                 if Self.isFile(configPath(to)) {
                     let text = try String(contentsOfFile: configPath(to), encoding: .utf8)
-                    try Data(renamedConfiguration(text, to: to).utf8).write(
-                        to: URL(fileURLWithPath: configPath(to)), options: .atomic)
+                    try Self.writeAtomically(renamedConfiguration(text, to: to), to: configPath(to))
                 }
             } catch {
                 _ = Glibc.rename(new, old)

@@ -7,8 +7,8 @@ import Testing
     @Test func takesRootsFirstRangeOfAtLeast65536IDs() throws {
         try TemporaryDirectory.with { directory in
             try "_lxd:100000:10000001\nroot:1000:100\nroot:200000:65536\n".write(
-                toFile: "\(directory)/subuid", atomically: true, encoding: .utf8)
-            try "# comment\n0:300000:70000\n".write(toFile: "\(directory)/subgid", atomically: true, encoding: .utf8)
+                toFile: "\(directory)/subuid", atomically: false, encoding: .utf8)
+            try "# comment\n0:300000:70000\n".write(toFile: "\(directory)/subgid", atomically: false, encoding: .utf8)
             let map = try IDMap.fromSubordinateIDs(subuid: "\(directory)/subuid", subgid: "\(directory)/subgid")
             #expect(map == IDMap(hostUID: 200000, hostGID: 300000, count: 65536))
             #expect(map.lxcLines == ["lxc.idmap = u 0 200000 65536", "lxc.idmap = g 0 300000 65536"])
@@ -18,7 +18,7 @@ import Testing
     @Test func aUserWithoutARangeIsAnError() throws {
         try TemporaryDirectory.with { directory in
             try "_lxd:100000:10000001\nroot:100000:1000\n".write(
-                toFile: "\(directory)/subuid", atomically: true, encoding: .utf8)
+                toFile: "\(directory)/subuid", atomically: false, encoding: .utf8)
             #expect(throws: InstanceDriverError.noSubordinateIDs(file: "\(directory)/subuid", user: "root")) {
                 try IDMap.fromSubordinateIDs(subuid: "\(directory)/subuid", subgid: "\(directory)/subuid")
             }
