@@ -100,3 +100,51 @@ def test_bad_requests_are_refused_before_anything_is_made(daemon_with_image):
     names = [entry["name"] for entry in json.loads(berthd.lxc("list", "--format", "json").stdout)]
     assert names == ["c4"]
     assert sorted(path.name for path in (berthd.state_dir / "containers").iterdir()) == ["c4"]
+
+
+def test_kill_9_during_launches_leaves_each_instance_whole_or_absent(berthd_factory, busybox_images):
+    """Creates and starts containers while berthd is killed with SIGKILL, several times; after a
+    restart every create operation ends truthfully and every instance is either whole (its row,
+    its container, startable) or absent (no row, no directory)."""
+    import random
+    import signal
+    import time
+
+    daemon = berthd_factory()
+    assert daemon.lxc("image", "import", str(busybox_images["fastinit"]), "--alias", "busybox").returncode == 0
+    rng = random.Random(5)
+    operations: dict[str, str] = {}
+    for round_ in range(3):
+        for index in range(4):
+            name = f"k{round_}-{index}"
+            response = daemon.request(
+                "POST", "/1.0/instances", {"name": name, "source": {"type": "image", "alias": "busybox"}}
+            )
+            assert response.status == 202, response.text
+            operations[name] = response.json["metadata"]["id"]
+        time.sleep(rng.uniform(0.05, 0.4))
+        assert daemon.stop(signal.SIGKILL) == -signal.SIGKILL
+        daemon.start()
+
+    containers = daemon.state_dir / "containers"
+    whole = 0
+    for name, op_id in operations.items():
+        final = daemon.request("GET", f"/1.0/operations/{op_id}/wait?timeout=60", timeout=70).json["metadata"]
+        assert final["status"] in ("Success", "Failure"), final
+        got = daemon.request("GET", f"/1.0/instances/{name}")
+        if final["status"] == "Success":
+            assert got.status == 200, (name, got.text)
+            assert (containers / name / "config").exists() and (containers / name / "rootfs" / "bin").exists()
+            started = daemon.lxc("start", name)
+            assert started.returncode == 0, (name, started.stderr)
+            whole += 1
+        else:
+            print(f"\n{name}: {final['err']}")
+            assert got.status == 404, (name, got.text)
+            assert not (containers / name).exists(), name
+    # Nothing outside the rows: no container directory without an instance.
+    rows = {entry["name"] for entry in json.loads(daemon.lxc("list", "--format", "json").stdout)}
+    on_disk = {path.name for path in containers.iterdir()} if containers.exists() else set()
+    assert on_disk == rows
+    assert whole > 0
+    print(f"\n{whole} of {len(operations)} instances whole after 3 kill -9 rounds, the rest absent")

@@ -25,7 +25,10 @@ extension LXCDriver {
     /// another file system (a mount left inside a rootfs is not followed). Nothing to do if absent.
     func removeDirectory(_ path: String, log: @escaping DriverLog) async throws {
         guard try await OffPool.run({ Self.exists(path) }) else { return }
-        try await HostCommand("/bin/rm", ["-rf", "--one-file-system", "--", path], timeout: .seconds(600)).run(log: log)
+        try await HostCommand(
+            "/usr/bin/setpriv", ["--pdeathsig", "KILL", "--", "/bin/rm", "-rf", "--one-file-system", "--", path],
+            timeout: .seconds(600)
+        ).run(log: log)
     }
 
     /// Replaces `path` with `text` in one step: written to `<path>.tmp`, synced, renamed over it.
