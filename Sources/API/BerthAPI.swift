@@ -1,3 +1,6 @@
+import Drivers
+import Instances
+
 /// Every endpoint Berth serves, as one table (LXD's `api10` list).
 public enum BerthAPI {
     public static func endpoints(_ context: APIContext) -> [Endpoint] {
@@ -9,6 +12,8 @@ public enum BerthAPI {
             endpoints += ImageAliasesEndpoints.endpoints(context, store: images, lifecycle: context.lifecycle)
             if let instances = context.instances {
                 endpoints += InstancesEndpoints.endpoints(context, service: instances, images: images)
+                endpoints += ProfilesEndpoints.endpoints(
+                    context, service: instances, containersDirectory: (instances.driver as? LXCDriver)?.lxcPath ?? "")
             }
         }
         return endpoints

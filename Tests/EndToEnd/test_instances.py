@@ -148,3 +148,18 @@ def test_kill_9_during_launches_leaves_each_instance_whole_or_absent(berthd_fact
     assert on_disk == rows
     assert whole > 0
     print(f"\n{whole} of {len(operations)} instances whole after 3 kill -9 rounds, the rest absent")
+
+
+def test_the_default_profile_and_storage_pool_are_there_as_clients_expect(daemon_with_image):
+    berthd = daemon_with_image
+    assert berthd.lxc("init", "busybox", "p1").returncode == 0
+    profile = berthd.lxc("profile", "show", "default")
+    assert profile.returncode == 0, profile.stderr
+    assert "pool: default" in profile.stdout and "- /1.0/instances/p1" in profile.stdout
+    pools = json.loads(berthd.lxc("storage", "list", "--format", "json").stdout)
+    assert [(pool["name"], pool["driver"], pool["status"]) for pool in pools] == [("default", "dir", "Created")]
+    assert pools[0]["config"]["source"] == str(berthd.state_dir / "containers")
+    assert berthd.request("GET", "/1.0/profiles").json["metadata"] == ["/1.0/profiles/default"]
+    missing = berthd.request("GET", "/1.0/profiles/other")
+    assert missing.status == 404 and missing.json["error"] == "Profile not found"
+    assert berthd.request("GET", "/1.0/storage-pools/other").status == 404

@@ -13,5 +13,7 @@ public enum APIExtensions {
         // `?filter=` on collections: the empty filter `lxc list` sends; a non-empty one is refused (400)
         // until LXD's grammar is implemented.
         "api_filtering",
+        // `/1.0/storage-pools` (read-only: the one `dir` pool instances live on).
+        "storage",
     ]
 }
