@@ -72,7 +72,24 @@ def destroy_containers(lxc_path: Path):
     for entry in lxc_path.iterdir():
         if (entry / "config").exists():
             subprocess.run(["lxc-stop", "-P", str(lxc_path), "-n", entry.name, "-k"], capture_output=True, timeout=30)
+            # berthd names each container's cgroups itself (lxc.cgroup.dir.*); lxc-destroy leaves them.
+            groups = [
+                line.split("=", 1)[1].strip()
+                for line in (entry / "config").read_text().splitlines()
+                if line.startswith("lxc.cgroup.dir.") and "=" in line
+            ]
             subprocess.run(["lxc-destroy", "-P", str(lxc_path), "-n", entry.name, "-f"], capture_output=True, timeout=30)
+            for group in groups:
+                for hierarchy in Path("/sys/fs/cgroup").iterdir():
+                    path = hierarchy / group
+                    if not path.is_dir():
+                        continue
+                    nested = [p for p in path.rglob("*") if p.is_dir()]
+                    for directory in sorted(nested, key=lambda p: len(p.parts), reverse=True) + [path]:
+                        try:
+                            directory.rmdir()
+                        except OSError:
+                            pass  # still in use: not ours to force
 
 
 def free_tcp_port() -> int:

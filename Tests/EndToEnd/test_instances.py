@@ -148,6 +148,8 @@ def test_kill_9_during_launches_leaves_each_instance_whole_or_absent(berthd_fact
     assert on_disk == rows
     assert whole > 0
     print(f"\n{whole} of {len(operations)} instances whole after 3 kill -9 rounds, the rest absent")
+    for name in rows:
+        assert daemon.lxc("delete", "--force", name).returncode == 0
 
 
 def test_the_default_profile_and_storage_pool_are_there_as_clients_expect(daemon_with_image):
