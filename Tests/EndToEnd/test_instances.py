@@ -165,3 +165,44 @@ def test_the_default_profile_and_storage_pool_are_there_as_clients_expect(daemon
     missing = berthd.request("GET", "/1.0/profiles/other")
     assert missing.status == 404 and missing.json["error"] == "Profile not found"
     assert berthd.request("GET", "/1.0/storage-pools/other").status == 404
+
+
+def test_lxc_monitor_sees_the_lifecycle_and_operation_list_shows_the_work(daemon_with_image):
+    import subprocess
+    import time
+
+    berthd = daemon_with_image
+    monitor = subprocess.Popen(
+        ["lxc", "monitor", "--type=lifecycle", "--format=json"], env=berthd.client_env(),
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        berthd.wait_for_log(r"event listener started.*form=webSocket")
+        assert berthd.lxc("launch", "busybox", "m1").returncode == 0
+        assert berthd.lxc("stop", "--force", "m1").returncode == 0
+        actions = []
+        deadline = time.monotonic() + 15
+        while "instance-stopped" not in actions:
+            assert time.monotonic() < deadline, actions
+            line = monitor.stdout.readline()
+            assert line, f"lxc monitor exited: {monitor.stderr.read()}"
+            if line.strip():
+                event = json.loads(line)
+                if event["metadata"].get("source") == "/1.0/instances/m1":
+                    actions.append(event["metadata"]["action"])
+        assert actions == ["instance-created", "instance-started", "instance-stopped"]
+    finally:
+        monitor.kill()
+        monitor.wait()
+        monitor.stdout.close()
+        monitor.stderr.close()
+
+    listed = berthd.lxc("operation", "list", "--format", "json")
+    assert listed.returncode == 0, listed.stderr
+    descriptions = [op["description"] for op in json.loads(listed.stdout)]
+    for expected in ("Creating instance", "Starting instance", "Stopping instance"):
+        assert expected in descriptions, descriptions
+    creating = next(op for op in json.loads(listed.stdout) if op["description"] == "Creating instance")
+    shown = berthd.lxc("operation", "show", creating["id"])
+    assert shown.returncode == 0 and "status: Success" in shown.stdout
+    assert "/1.0/instances/m1" in shown.stdout
