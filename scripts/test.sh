@@ -103,7 +103,7 @@ install_deps() {
     if [[ ! -x "$venv/bin/python" ]]; then
         "$python" -m venv "$venv" || return 1
     fi
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check pytest pyyaml openapi-spec-validator \
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check pytest pyyaml openapi-spec-validator "pylxd==2.4.2" \
         || return 1
     "$venv/bin/python" -m pytest --version
 }
