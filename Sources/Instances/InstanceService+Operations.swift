@@ -24,6 +24,14 @@ extension InstanceService {
                     }
                 ]),
             OperationDefinition(
+                type: Self.renameType, description: "Renaming instance",
+                steps: [
+                    // Not idempotent: after a crash half-way the two names cannot be told apart safely.
+                    Step("rename", idempotent: false, cancellable: false) { [self] context in
+                        try await rename(context)
+                    }
+                ]),
+            OperationDefinition(
                 type: Self.deleteType, description: "Deleting instance",
                 steps: [
                     Step("delete", idempotent: true, cancellable: false) { [self] context in
@@ -134,6 +142,30 @@ extension InstanceService {
         default:
             throw OperationFailure("Unknown action: '\(action)'")
         }
+    }
+
+    private func rename(_ context: StepContext) async throws {
+        let (name, project) = target(context)
+        let newName = context.payload["new_name"]?.stringValue ?? ""
+        _ = try instance(name: name, project: project)
+        guard try database.read({ try $0.instance(name: newName, project: project) }) == nil else {
+            throw OperationFailure("Name \"\(newName)\" already in use", code: 409)
+        }
+        guard try await driver.state(name: name).status == .stopped else {
+            throw OperationFailure("Renaming of running instance not allowed")
+        }
+        let log = CommandLog()
+        do {
+            try await driver.rename(from: name, to: newName, log: log.sink)
+            try database.write { try $0.renameInstance(name: name, to: newName, project: project) }
+        } catch {
+            await log.flush(to: context)
+            throw error
+        }
+        await log.flush(to: context)
+        await lifecycle.emit(
+            action: "instance-renamed", source: "/1.0/instances/\(newName)",
+            context: .object([("old_name", .string(name))]), requestor: nil)
     }
 
     private func delete(_ context: StepContext) async throws {

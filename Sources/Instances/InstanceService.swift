@@ -11,6 +11,7 @@ public final class InstanceService: Sendable {
     public static let createType = "instance.create"
     public static let stateType = "instance.state"
     public static let deleteType = "instance.delete"
+    public static let renameType = "instance.rename"
 
     let database: Database
     let images: ImageStore

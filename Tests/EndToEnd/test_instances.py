@@ -206,3 +206,24 @@ def test_lxc_monitor_sees_the_lifecycle_and_operation_list_shows_the_work(daemon
     shown = berthd.lxc("operation", "show", creating["id"])
     assert shown.returncode == 0 and "status: Success" in shown.stdout
     assert "/1.0/instances/m1" in shown.stdout
+
+
+def test_rename_moves_the_container_and_refuses_what_lxd_refuses(daemon_with_image):
+    berthd = daemon_with_image
+    assert berthd.lxc("init", "busybox", "r1").returncode == 0
+    assert berthd.lxc("init", "busybox", "r2").returncode == 0
+    taken = berthd.request("POST", "/1.0/instances/r1", {"name": "r2"})
+    assert taken.status == 409 and taken.json["error"] == 'Name "r2" already in use'
+    bad = berthd.request("POST", "/1.0/instances/r1", {"name": "-x"})
+    assert bad.status == 400 and bad.json["error"].startswith('Invalid instance name "-x"')
+
+    renamed = berthd.lxc("rename", "r1", "r3")
+    assert renamed.returncode == 0, renamed.stderr
+    assert berthd.request("GET", "/1.0/instances/r1").status == 404
+    assert not (berthd.state_dir / "containers" / "r1").exists()
+    assert berthd.lxc("start", "r3").returncode == 0
+    assert state_of(berthd, "r3") == "Running"
+    running = berthd.request("POST", "/1.0/instances/r3", {"name": "r4"})
+    assert running.status == 400 and running.json["error"] == "Renaming of running instance not allowed"
+    names = sorted(entry["name"] for entry in json.loads(berthd.lxc("list", "--format", "json").stdout))
+    assert names == ["r2", "r3"]

@@ -28,6 +28,10 @@ extension SQLiteConnection {
         try run("UPDATE instances SET last_used_at = ? WHERE name = ? AND project = ?", [time, name, project])
     }
 
+    public func renameInstance(name: String, to newName: String, project: String) throws {
+        try run("UPDATE instances SET name = ? WHERE name = ? AND project = ?", [newName, name, project])
+    }
+
     @discardableResult
     public func deleteInstance(name: String, project: String) throws -> Int {
         try run("DELETE FROM instances WHERE name = ? AND project = ?", [name, project])

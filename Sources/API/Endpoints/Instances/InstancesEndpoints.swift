@@ -28,6 +28,10 @@ enum InstancesEndpoints {
         var source: Source?
     }
 
+    struct RenameBody: Decodable {
+        var name: String
+    }
+
     struct StateBody: Decodable {
         var action: String
         var timeout: Int?
@@ -52,6 +56,20 @@ enum InstancesEndpoints {
                             request.recursion >= 1
                                 ? InstanceJSON.full(row, state: state)
                                 : InstanceJSON.instance(row, status: state.status))
+                    },
+                    post: .deferred { request in
+                        let row = try service.instance(name: request.parameters["name"] ?? "", project: request.project)
+                        let body = try request.decodeBody(RenameBody.self)
+                        if let problem = InstanceName.problem(body.name) { throw APIError.badRequest(problem) }
+                        guard (try? service.instance(name: body.name, project: request.project)) == nil else {
+                            throw APIError.conflict("Name \"\(body.name)\" already in use")
+                        }
+                        guard await service.state(row).status == .stopped else {
+                            throw APIError.badRequest("Renaming of running instance not allowed")
+                        }
+                        return try await submit(
+                            InstanceService.renameType, row: row, description: nil,
+                            payload: [("new_name", .string(body.name))], request: request, context: context)
                     },
                     delete: .deferred { request in
                         let row = try service.instance(name: request.parameters["name"] ?? "", project: request.project)
