@@ -125,8 +125,7 @@ extension InstanceService {
             if current == .stopped {
                 try await driver.start(name: name, log: log.sink)
             } else {
-                try await driver.stop(name: name, timeout: grace, force: force, log: log.sink)
-                try await driver.start(name: name, log: log.sink)
+                try await driver.restart(name: name, timeout: grace, force: force, log: log.sink)
             }
             await emit("instance-restarted", name)
         case "freeze":

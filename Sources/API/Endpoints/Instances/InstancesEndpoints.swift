@@ -50,7 +50,7 @@ enum InstancesEndpoints {
                 Endpoint(
                     base + "/{name}",
                     get: .deferred { request in
-                        let row = try service.instance(name: request.parameters["name"] ?? "", project: request.project)
+                        let row = try target(request, service)
                         let state = await service.state(row)
                         return .sync(
                             request.recursion >= 1
@@ -58,7 +58,7 @@ enum InstancesEndpoints {
                                 : InstanceJSON.instance(row, status: state.status))
                     },
                     post: .deferred { request in
-                        let row = try service.instance(name: request.parameters["name"] ?? "", project: request.project)
+                        let row = try target(request, service)
                         let body = try request.decodeBody(RenameBody.self)
                         if let problem = InstanceName.problem(body.name) { throw APIError.badRequest(problem) }
                         guard (try? service.instance(name: body.name, project: request.project)) == nil else {
@@ -72,7 +72,7 @@ enum InstancesEndpoints {
                             payload: [("new_name", .string(body.name))], request: request, context: context)
                     },
                     delete: .deferred { request in
-                        let row = try service.instance(name: request.parameters["name"] ?? "", project: request.project)
+                        let row = try target(request, service)
                         guard await service.state(row).status == .stopped else { throw InstanceError.isRunning }
                         return try await submit(
                             InstanceService.deleteType, row: row, description: nil, payload: [], request: request,
@@ -81,11 +81,11 @@ enum InstancesEndpoints {
                 Endpoint(
                     base + "/{name}/state",
                     get: .deferred { request in
-                        let row = try service.instance(name: request.parameters["name"] ?? "", project: request.project)
+                        let row = try target(request, service)
                         return .sync(InstanceJSON.state(await service.state(row)))
                     },
                     put: .deferred { request in
-                        let row = try service.instance(name: request.parameters["name"] ?? "", project: request.project)
+                        let row = try target(request, service)
                         let body = try request.decodeBody(StateBody.self)
                         let descriptions = [
                             "start": "Starting instance", "stop": "Stopping instance", "restart": "Restarting instance",
@@ -103,6 +103,11 @@ enum InstancesEndpoints {
                     }),
             ]
         }
+    }
+
+    /// The instance the path names (`{name}`), in the request's project.
+    static func target(_ request: APIRequest, _ service: InstanceService) throws -> InstanceRow {
+        try service.instance(name: request.parameters["name"] ?? "", project: request.project)
     }
 
     static func list(_ request: APIRequest, service: InstanceService, base: String) async throws -> APIResponse {
