@@ -38,7 +38,8 @@ let package = Package(
         .target(name: "Operations", dependencies: ["JSON", "Store", "Log"], swiftSettings: strictSettings),
         // The local image store: uploads, unpacked root filesystems, image operation types.
         .target(
-            name: "Images", dependencies: ["JSON", "Store", "Operations", "COpenSSL"], swiftSettings: strictSettings),
+            name: "Images", dependencies: ["JSON", "Store", "Operations", "COpenSSL", "Drivers"],
+            swiftSettings: strictSettings),
         // Instance drivers: host commands and LXC containers through the lxc-* tools.
         .target(name: "Drivers", dependencies: ["Log"], swiftSettings: strictSettings),
         // Instances: rows, validation, and the operation types that drive an instance driver.

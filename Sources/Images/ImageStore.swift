@@ -1,5 +1,7 @@
+import Drivers
 import Foundation
 import JSON
+import Operations
 import Store
 
 /// The local image store: image files and their unpacked root filesystems under
@@ -106,7 +108,7 @@ public final class ImageStore: Sendable {
                     decoding: JSONValue.object(properties.sorted { $0.0 < $1.0 }.map { ($0.0, .string($0.1)) }).encoded,
                     as: UTF8.self),
                 profiles: #"["default"]"#, createdAt: metadata.creationDate.map { $0 * 1_000_000_000 },
-                uploadedAt: Self.now(), lastUsedAt: nil)
+                uploadedAt: Timestamp.now().nanoseconds, lastUsedAt: nil)
             guard FileManager.default.createFile(atPath: marker, contents: Data(fingerprint.utf8)) else {
                 throw ImageError.invalidTarball("cannot write \(marker)")
             }
@@ -140,12 +142,6 @@ public final class ImageStore: Sendable {
         try database.write { _ = try $0.deleteImage(fingerprint: fingerprint) }
         let path = "\(directory)/\(fingerprint)"
         try await OffPool.run { try? FileManager.default.removeItem(atPath: path) }
-    }
-
-    static func now() -> Int64 {
-        var time = timespec()
-        clock_gettime(CLOCK_REALTIME, &time)
-        return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
     }
 
     static func fingerprint(of path: String) throws -> (String, Int64) {

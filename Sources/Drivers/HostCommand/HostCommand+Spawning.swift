@@ -128,7 +128,12 @@ extension HostCommand {
         posix_spawnattr_setflags(
             &attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
 
-        let argv = CStringArray([executable] + arguments)
+        // posix_spawn cannot set a parent-death signal; setpriv sets it and execs the program. The
+        // thread that spawns also waits, so the signal comes only when the process dies.
+        let program = diesWithBerthd ? "/usr/bin/setpriv" : executable
+        let argv = CStringArray(
+            diesWithBerthd
+                ? ["setpriv", "--pdeathsig", "KILL", "--", executable] + arguments : [executable] + arguments)
         defer { argv.free() }
         let envp = environment.map { CStringArray($0.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }) }
         defer { envp?.free() }
@@ -138,10 +143,10 @@ extension HostCommand {
             if let envp {
                 return envp.pointers.withUnsafeBufferPointer { envBuffer in
                     posix_spawn(
-                        &pid, executable, &actions, &attributes, argvBuffer.baseAddress!, envBuffer.baseAddress!)
+                        &pid, program, &actions, &attributes, argvBuffer.baseAddress!, envBuffer.baseAddress!)
                 }
             }
-            return posix_spawn(&pid, executable, &actions, &attributes, argvBuffer.baseAddress!, environ)
+            return posix_spawn(&pid, program, &actions, &attributes, argvBuffer.baseAddress!, environ)
         }
         guard result == 0 else { throw HostCommandError.launchFailed(command: description, errno: result) }
         return pid

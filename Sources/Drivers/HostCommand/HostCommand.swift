@@ -15,16 +15,21 @@ public struct HostCommand: Sendable, CustomStringConvertible {
     public var environment: [String: String]?
     /// After this the program (and its process group) is killed and `run` throws `timedOut`.
     public var timeout: Duration
+    /// The program is killed when berthd dies (run under `setpriv --pdeathsig KILL`). For work that
+    /// recovery redoes after a crash (copying, unpacking, removing trees): left running, an orphan
+    /// would go on writing into the directory the re-run removes and creates again.
+    public var diesWithBerthd: Bool
 
     public init(
         _ executable: String, _ arguments: [String] = [], input: [UInt8] = [], environment: [String: String]? = nil,
-        timeout: Duration = .seconds(60)
+        timeout: Duration = .seconds(60), diesWithBerthd: Bool = false
     ) {
         self.executable = executable
         self.arguments = arguments
         self.input = input
         self.environment = environment
         self.timeout = timeout
+        self.diesWithBerthd = diesWithBerthd
     }
 
     /// The command line as a user reads it in an operation's log or error: the program's base

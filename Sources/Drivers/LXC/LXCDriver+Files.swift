@@ -26,8 +26,7 @@ extension LXCDriver {
     func removeDirectory(_ path: String, log: @escaping DriverLog) async throws {
         guard try await OffPool.run({ Self.exists(path) }) else { return }
         try await HostCommand(
-            "/usr/bin/setpriv", ["--pdeathsig", "KILL", "--", "/bin/rm", "-rf", "--one-file-system", "--", path],
-            timeout: .seconds(600)
+            "/bin/rm", ["-rf", "--one-file-system", "--", path], timeout: .seconds(600), diesWithBerthd: true
         ).run(log: log)
     }
 

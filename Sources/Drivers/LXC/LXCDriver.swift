@@ -55,11 +55,8 @@ public struct LXCDriver: InstanceDriver {
         }
         do {
             let rootfsCopy = "\(directory)/rootfs"
-            // Dies with berthd (setpriv --pdeathsig): a copy orphaned by a crash would otherwise go
-            // on writing into the directory that recovery removes and creates again.
             try await HostCommand(
-                "/usr/bin/setpriv", ["--pdeathsig", "KILL", "--", "/bin/cp", "-a", "-T", "--", rootfs, rootfsCopy],
-                timeout: .seconds(600)
+                "/bin/cp", ["-a", "-T", "--", rootfs, rootfsCopy], timeout: .seconds(600), diesWithBerthd: true
             ).run(log: log)
             if let idmap {
                 let count = try await OffPool.run { try idmap.shiftOwnership(ofTree: rootfsCopy) }
