@@ -69,7 +69,7 @@ let package = Package(
         .testTarget(name: "ServerTests", dependencies: ["Server", "HTTP", "CLinux"], swiftSettings: strictSettings),
         .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: strictSettings),
         .testTarget(name: "ImagesTests", dependencies: ["Images", "Store"], swiftSettings: strictSettings),
-        .testTarget(name: "InstancesTests", dependencies: ["Instances"], swiftSettings: strictSettings),
+        .testTarget(name: "InstancesTests", dependencies: ["Instances", "Images", "JSON", "Store"], swiftSettings: strictSettings),
         .testTarget(name: "APITests", dependencies: ["API", "HTTP", "JSON", "Operations", "Server", "Store", "Log"], swiftSettings: strictSettings),
         .testTarget(name: "DaemonTests", dependencies: ["Daemon", "Log"], swiftSettings: strictSettings),
         .testTarget(name: "DriversTests", dependencies: ["Drivers", "Log"], swiftSettings: strictSettings),

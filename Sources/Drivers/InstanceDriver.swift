@@ -13,9 +13,22 @@ public typealias DriverLog = @Sendable (String) -> Void
 ///   whose descriptions are LXD's messages; a failed host command throws `HostCommandError`.
 /// - Whatever fails half-way is undone: a failed `create` leaves nothing behind.
 public protocol InstanceDriver: Sendable {
-    /// Makes a stopped instance from `spec`, copying the unpacked root filesystem at `rootfs`
-    /// (which is left untouched). Throws `alreadyExists` if the name is taken.
-    func create(_ spec: InstanceSpec, rootfs: String, log: @escaping DriverLog) async throws
+    /// Makes a stopped instance from `spec` on the unpacked root filesystem at `rootfs` (which is
+    /// left untouched), or on an empty one when `rootfs` is nil (LXD's source `none`). Throws
+    /// `alreadyExists` if the name is taken.
+    func create(_ spec: InstanceSpec, rootfs: String?, log: @escaping DriverLog) async throws
+
+    /// Makes a stopped instance from `spec` whose root filesystem is a copy of instance `source`'s.
+    /// The source may be running: its files are copied as they are at that moment.
+    func copy(from source: String, to spec: InstanceSpec, log: @escaping DriverLog) async throws
+
+    /// Throws `invalidConfig` if `spec` could not be applied, without changing anything: the API
+    /// checks a new config with this before it queues the change.
+    func check(_ spec: InstanceSpec) async throws
+
+    /// Gives an existing instance `spec`'s config: kept for its next start, and applied at once
+    /// where the runtime can change a running instance (limits).
+    func reconfigure(_ spec: InstanceSpec, log: @escaping DriverLog) async throws
 
     /// Starts a stopped instance and returns once it runs.
     func start(name: String, log: @escaping DriverLog) async throws

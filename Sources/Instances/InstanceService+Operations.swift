@@ -24,6 +24,14 @@ extension InstanceService {
                     }
                 ]),
             OperationDefinition(
+                type: Self.updateType, description: "Updating instance",
+                steps: [
+                    // Safe to run again: a rerun that finds the new values in place does nothing.
+                    Step("update", idempotent: true, cancellable: false) { [self] context in
+                        try await update(context)
+                    }
+                ]),
+            OperationDefinition(
                 type: Self.renameType, description: "Renaming instance",
                 steps: [
                     // Not idempotent: after a crash half-way the two names cannot be told apart safely.
@@ -55,13 +63,14 @@ extension InstanceService {
         do {
             // A container part-made by an attempt the server did not finish is made again.
             if try await driver.exists(name: name) { try await driver.delete(name: name, log: log.sink) }
-            let config = Self.config(row)
-            guard let fingerprint = row.imageFingerprint else {
-                throw OperationFailure("Instances without an image are not supported yet")
+            let spec = Self.spec(name: name, config: Self.config(row))
+            if let source = context.payload["copy_from"]?.stringValue {
+                try await driver.copy(from: source, to: spec, log: log.sink)
+            } else if let fingerprint = row.imageFingerprint {
+                try await driver.create(spec, rootfs: images.rootfs(fingerprint: fingerprint), log: log.sink)
+            } else {
+                try await driver.create(spec, rootfs: nil, log: log.sink)
             }
-            let spec = InstanceSpec(
-                name: name, privileged: config["security.privileged"] == "true", config: config)
-            try await driver.create(spec, rootfs: images.rootfs(fingerprint: fingerprint), log: log.sink)
             try database.write { try $0.setInstancePhase(name: name, project: project, phase: .ready) }
             await log.flush(to: context)
         } catch {

@@ -12,6 +12,7 @@ public final class InstanceService: Sendable {
     public static let stateType = "instance.state"
     public static let deleteType = "instance.delete"
     public static let renameType = "instance.rename"
+    public static let updateType = "instance.update"
 
     let database: Database
     let images: ImageStore

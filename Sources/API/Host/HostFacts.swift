@@ -43,6 +43,15 @@ public struct HostFacts: Sendable, Equatable {
             osName: osRelease["NAME"] ?? "", osVersion: osRelease["VERSION_ID"] ?? "", serverPID: getpid())
     }
 
+    /// The kernel's architecture name (`uname -m`): what an instance without an image runs as.
+    public static var machine: String {
+        var names = utsname()
+        uname(&names)
+        return withUnsafeBytes(of: &names.machine) { raw in
+            String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+        }
+    }
+
     /// The architectures this kernel runs natively plus its 32-bit personality, as LXD lists them.
     static func personalities(for machine: String) -> [String] {
         switch machine {

@@ -25,7 +25,69 @@ public struct LXCDriver: InstanceDriver {
         self.logger = logger
     }
 
-    public func create(_ spec: InstanceSpec, rootfs: String, log: @escaping DriverLog) async throws {
+    public func create(_ spec: InstanceSpec, rootfs: String?, log: @escaping DriverLog) async throws {
+        try await make(spec, log: log) { target in
+            guard let rootfs else {
+                try await OffPool.run {
+                    guard mkdir(target, 0o755) == 0 else {
+                        throw InstanceDriverError.fileSystem(operation: "mkdir", path: target, errno: errno)
+                    }
+                    chmod(target, 0o755)
+                }
+                return
+            }
+            try await OffPool.run {
+                var info = stat()
+                guard stat(rootfs, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
+                    throw InstanceDriverError.rootfsMissing(rootfs)
+                }
+            }
+            try await HostCommand(
+                "/bin/cp", ["-a", "-T", "--", rootfs, target], timeout: .seconds(600), diesWithBerthd: true
+            ).run(log: log)
+        }
+    }
+
+    public func copy(from source: String, to spec: InstanceSpec, log: @escaping DriverLog) async throws {
+        try Self.validate(name: source)
+        let rootfs = "\(containerDirectory(source))/rootfs"
+        guard try await OffPool.run({ Self.isDirectory(rootfs) }) else { throw InstanceDriverError.notFound(source) }
+        // The copy keeps the source's host ids, which are right only when both use the same map.
+        try await make(spec, shift: false, log: log) { target in
+            try await HostCommand(
+                "/bin/cp", ["-a", "-T", "--", rootfs, target], timeout: .seconds(600), diesWithBerthd: true
+            ).run(log: log)
+        }
+    }
+
+    public func check(_ spec: InstanceSpec) async throws {
+        try Self.validate(name: spec.name)
+        _ = try await OffPool.run { [self] in
+            try configuration(for: spec, idmap: spec.privileged ? nil : idmap, hostMemory: Self.hostMemory())
+        }
+    }
+
+    public func reconfigure(_ spec: InstanceSpec, log: @escaping DriverLog) async throws {
+        let name = spec.name
+        try Self.validate(name: name)
+        guard try await OffPool.run({ [self] in Self.isFile(configPath(name)) }) else {
+            throw InstanceDriverError.notFound(name)
+        }
+        let idmap = spec.privileged ? nil : self.idmap
+        if !spec.privileged && idmap == nil { throw InstanceDriverError.noIDMap }
+        try await OffPool.run { [self] in
+            let text = try configuration(for: spec, idmap: idmap, hostMemory: Self.hostMemory())
+            try Self.writeAtomically(text, to: configPath(name))
+        }
+        log("wrote \(configPath(name))")
+    }
+
+    /// Makes the instance directory, lets `fill` make `<directory>/rootfs`, shifts it to the idmap
+    /// and writes the config; whatever fails leaves nothing behind.
+    private func make(
+        _ spec: InstanceSpec, shift: Bool = true, log: @escaping DriverLog,
+        fill: (_ rootfs: String) async throws -> Void
+    ) async throws {
         let name = spec.name
         try Self.validate(name: name)
         let idmap: IDMap?
@@ -39,10 +101,6 @@ public struct LXCDriver: InstanceDriver {
         let text = try await OffPool.run { [self] in
             // Checked before anything is made, so a bad value leaves nothing to undo.
             let text = try configuration(for: spec, idmap: idmap, hostMemory: Self.hostMemory())
-            var info = stat()
-            guard stat(rootfs, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
-                throw InstanceDriverError.rootfsMissing(rootfs)
-            }
             if let idmap { try Self.checkTraversable(lxcPath, by: idmap) }
             try Self.makeDirectory(lxcPath, intermediate: true)
             guard mkdir(directory, 0o755) == 0 else {
@@ -54,12 +112,10 @@ public struct LXCDriver: InstanceDriver {
             return text
         }
         do {
-            let rootfsCopy = "\(directory)/rootfs"
-            try await HostCommand(
-                "/bin/cp", ["-a", "-T", "--", rootfs, rootfsCopy], timeout: .seconds(600), diesWithBerthd: true
-            ).run(log: log)
-            if let idmap {
-                let count = try await OffPool.run { try idmap.shiftOwnership(ofTree: rootfsCopy) }
+            let rootfs = "\(directory)/rootfs"
+            try await fill(rootfs)
+            if shift, let idmap {
+                let count = try await OffPool.run { try idmap.shiftOwnership(ofTree: rootfs) }
                 log("shifted \(count) rootfs entries to host ids \(idmap.hostUID):\(idmap.hostGID) and up")
             }
             try await OffPool.run { [self] in

@@ -32,6 +32,19 @@ extension SQLiteConnection {
         try run("UPDATE instances SET name = ? WHERE name = ? AND project = ?", [newName, name, project])
     }
 
+    /// Replaces what a `PUT` can change: architecture, description, ephemeral, config, devices, profiles.
+    public func updateInstance(_ instance: InstanceRow) throws {
+        try run(
+            """
+            UPDATE instances SET architecture = ?, description = ?, ephemeral = ?, config = ?, devices = ?, profiles = ?
+            WHERE name = ? AND project = ?
+            """,
+            [
+                instance.architecture, instance.description, instance.ephemeral, instance.config, instance.devices,
+                instance.profiles, instance.name, instance.project,
+            ])
+    }
+
     @discardableResult
     public func deleteInstance(name: String, project: String) throws -> Int {
         try run("DELETE FROM instances WHERE name = ? AND project = ?", [name, project])

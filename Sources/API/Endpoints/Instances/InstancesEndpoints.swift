@@ -14,6 +14,9 @@ enum InstancesEndpoints {
         var alias: String?
         var fingerprint: String?
         var properties: [String: String]?
+        /// `copy`: the instance copied (`c1`, or `c1/snap` for a snapshot).
+        var source: String?
+        var server: String?
     }
 
     struct CreateBody: Decodable {
@@ -26,6 +29,12 @@ enum InstancesEndpoints {
         var ephemeral: Bool?
         var stateful: Bool?
         var source: Source?
+        var instanceType: String?
+
+        enum CodingKeys: String, CodingKey {
+            case name, type, description, config, devices, profiles, ephemeral, stateful, source
+            case instanceType = "instance_type"
+        }
     }
 
     struct RenameBody: Decodable {
@@ -55,8 +64,10 @@ enum InstancesEndpoints {
                         return .sync(
                             request.recursion >= 1
                                 ? InstanceJSON.full(row, state: state)
-                                : InstanceJSON.instance(row, status: state.status))
+                                : InstanceJSON.instance(row, status: state.status),
+                            etag: InstanceWritable(row).etag)
                     },
+                    put: .deferred { request in try await put(request, context: context, service: service) },
                     post: .deferred { request in
                         let row = try target(request, service)
                         let body = try request.decodeBody(RenameBody.self)
@@ -71,6 +82,7 @@ enum InstancesEndpoints {
                             InstanceService.renameType, row: row, description: nil,
                             payload: [("new_name", .string(body.name))], request: request, context: context)
                     },
+                    patch: .deferred { request in try await patch(request, context: context, service: service) },
                     delete: .deferred { request in
                         let row = try target(request, service)
                         guard await service.state(row).status == .stopped else { throw InstanceError.isRunning }
@@ -129,93 +141,23 @@ enum InstancesEndpoints {
         }
     }
 
-    static func create(_ request: APIRequest, context: APIContext, service: InstanceService, images: ImageStore)
-        async throws -> APIResponse
-    {
-        let body = try request.decodeBody(CreateBody.self)
-        let name = body.name ?? ""
-        guard !name.isEmpty else { throw APIError.badRequest("Instance names are generated only in a later version") }
-        if let problem = InstanceName.problem(name) { throw APIError.badRequest(problem) }
-        let type = body.type.flatMap { $0.isEmpty ? nil : $0 } ?? "container"
-        guard type == "container" else { throw APIError.badRequest("Instance type not supported") }
-        guard let source = body.source, source.type == "image" else {
-            throw APIError.badRequest(
-                body.source?.type.map { "Unknown source type \($0)" } ?? "Only image sources are supported so far")
-        }
-        let image = try resolveImage(source, images: images, context: context)
-        var config: [(String, JSONValue)] = []
-        for (key, value) in (try? JSONValue.parse(image.properties))?.objectValue ?? [] {
-            config.append(("image." + key, value))
-        }
-        config.append(("volatile.base_image", .string(image.fingerprint)))
-        for (key, value) in (body.config ?? [:]).sorted(by: { $0.key < $1.key }) {
-            config.removeAll { $0.0 == key }
-            config.append((key, .string(value)))
-        }
-        let devices: JSONValue = .object(
-            (body.devices ?? [:]).sorted { $0.key < $1.key }.map { key, device in
-                (key, .object(device.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))
-            })
-        let row = InstanceRow(
-            name: name, project: request.project, type: type, architecture: image.architecture,
-            description: body.description ?? "", ephemeral: body.ephemeral ?? false, stateful: body.stateful ?? false,
-            config: String(decoding: JSONValue.object(config.sorted { $0.0 < $1.0 }).encoded, as: UTF8.self),
-            devices: String(decoding: devices.encoded, as: UTF8.self),
-            profiles: String(
-                decoding: JSONValue.array((body.profiles ?? ["default"]).map { .string($0) }).encoded, as: UTF8.self),
-            imageFingerprint: image.fingerprint, createdAt: Timestamp.now().nanoseconds, lastUsedAt: nil,
-            phase: .creating)
-        try service.reserve(row)
-        do {
-            return try await submit(
-                InstanceService.createType, row: row, description: nil, payload: [], request: request,
-                context: context)
-        } catch {
-            service.abandon(name: row.name, project: row.project)
-            throw error
-        }
-    }
-
-    /// The local image a `source` names: alias, fingerprint (prefix), or properties (newest match).
-    static func resolveImage(_ source: Source, images: ImageStore, context: APIContext) throws -> ImageRow {
-        if let alias = source.alias, !alias.isEmpty {
-            guard let target = try context.database.read({ try $0.imageAlias(name: alias) }) else {
-                throw APIError(.notFound, "Image not found")
-            }
-            return try images.image(prefix: target.fingerprint)
-        }
-        if let fingerprint = source.fingerprint, !fingerprint.isEmpty { return try images.image(prefix: fingerprint) }
-        if let wanted = source.properties, !wanted.isEmpty {
-            let all = try context.database.read { try $0.images() }
-            let matching = all.filter { image in
-                let properties = (try? JSONValue.parse(image.properties))?.objectValue ?? []
-                return wanted.allSatisfy { key, value in
-                    key == "architecture"
-                        ? image.architecture == value
-                        : properties.contains { $0.0 == key && $0.1.stringValue == value }
-                }
-            }
-            guard
-                let newest = matching.max(by: {
-                    ($0.createdAt ?? 0, $0.uploadedAt) < ($1.createdAt ?? 0, $1.uploadedAt)
-                })
-            else { throw APIError(.notFound, "Image not found") }
-            return newest
-        }
-        throw APIError.badRequest("Must specify one of alias, fingerprint or properties for an image source")
-    }
-
     static func submit(
         _ type: String, row: InstanceRow, description: String?, payload: [(String, JSONValue)], request: APIRequest,
         context: APIContext
     ) async throws -> APIResponse {
-        let url = "/1.0/instances/\(row.name)"
-        return try await OperationSubmitter.submit(
-            SubmitRequest(
-                type: type, queueKey: InstanceService.queueKey(project: row.project, name: row.name),
-                payload: .object([("name", .string(row.name)), ("project", .string(row.project))] + payload),
-                resources: ["instances": [url], "containers": ["/1.0/containers/\(row.name)"]],
-                project: row.project, description: description),
-            for: request, context: context)
+        try await OperationSubmitter.submit(
+            submitRequest(type, row: row, description: description, payload: payload), for: request, context: context)
+    }
+
+    /// An operation on one instance: queued behind the instance's other changes, naming it in
+    /// `resources` under both of LXD's collection names.
+    static func submitRequest(_ type: String, row: InstanceRow, description: String?, payload: [(String, JSONValue)])
+        -> SubmitRequest
+    {
+        SubmitRequest(
+            type: type, queueKey: InstanceService.queueKey(project: row.project, name: row.name),
+            payload: .object([("name", .string(row.name)), ("project", .string(row.project))] + payload),
+            resources: ["instances": ["/1.0/instances/\(row.name)"], "containers": ["/1.0/containers/\(row.name)"]],
+            project: row.project, description: description)
     }
 }

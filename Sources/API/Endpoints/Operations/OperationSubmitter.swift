@@ -33,6 +33,29 @@ public enum OperationSubmitter {
         return .raw(Envelope.async(submission.operation))
     }
 
+    /// For LXD's synchronous endpoints whose work is an operation all the same (`PATCH` of an
+    /// instance): submits it and answers when it has ended, with its error as the response's.
+    public static func submitAndWait(_ submit: SubmitRequest, for request: APIRequest, context: APIContext)
+        async throws
+    {
+        var submit = submit
+        if submit.requestor == nil { submit.requestor = requestor(request.context) }
+        let submission: OperationManager.Submission
+        do {
+            submission = try await context.operations.submit(submit)
+        } catch let error as OperationsError {
+            throw OperationsEndpoints.apiError(error)
+        }
+        guard let final = try await context.operations.wait(id: submission.operation.id, timeoutMilliseconds: nil)
+        else { throw APIError.internalError("Operation \(submission.operation.id) vanished") }
+        switch final.status {
+        case .success: return
+        case .cancelled: throw APIError.badRequest(final.err.isEmpty ? "Operation cancelled" : final.err)
+        default:
+            throw APIError(HTTPStatus(code: final.errCode >= 400 ? final.errCode : 400), final.err)
+        }
+    }
+
     /// `?wait=N`: seconds, at most an hour.
     static func waitParameter(_ request: APIRequest) throws -> Int64? {
         guard let text = request.queryValue("wait"), !text.isEmpty else { return nil }
