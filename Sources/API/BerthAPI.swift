@@ -12,6 +12,7 @@ public enum BerthAPI {
             endpoints += ImageAliasesEndpoints.endpoints(context, store: images, lifecycle: context.lifecycle)
             if let instances = context.instances {
                 endpoints += InstancesEndpoints.endpoints(context, service: instances, images: images)
+                endpoints += VZEndpoints.endpoints(context, service: instances, images: images)
                 endpoints += ProfilesEndpoints.endpoints(
                     context, service: instances, containersDirectory: (instances.driver as? LXCDriver)?.lxcPath ?? "")
             }

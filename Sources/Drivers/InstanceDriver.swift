@@ -47,6 +47,9 @@ public protocol InstanceDriver: Sendable {
     /// Status, init pid and resource counters. Throws `notFound` for an unknown name.
     func state(name: String) async throws -> InstanceRuntimeState
 
+    /// Disk use and memory limit, measured now. Throws `notFound` for an unknown name.
+    func measurements(name: String) async throws -> InstanceMeasurements
+
     /// Removes a stopped instance and every trace of it on the host. Deleting a name that does not
     /// exist succeeds, so a retried delete is harmless.
     func delete(name: String, log: @escaping DriverLog) async throws

@@ -18,6 +18,7 @@ public final class InstanceService: Sendable {
     let images: ImageStore
     public let driver: any InstanceDriver
     let lifecycle: LifecycleEmitter
+    let cpuLoad = CPULoadSampler()
 
     public init(database: Database, images: ImageStore, driver: any InstanceDriver, lifecycle: LifecycleEmitter) {
         self.database = database

@@ -71,7 +71,8 @@ public struct InstanceWritable: Sendable, Equatable {
         return row
     }
 
-    var configJSON: JSONValue { Self.object(config) }
+    /// `config` as served: an object with sorted keys.
+    public var configJSON: JSONValue { Self.object(config) }
 
     var devicesJSON: JSONValue { .object(devices.sorted { $0.key < $1.key }.map { ($0.key, Self.object($0.value)) }) }
 

@@ -11,7 +11,16 @@ extension InstancesEndpoints {
     static func create(_ request: APIRequest, context: APIContext, service: InstanceService, images: ImageStore)
         async throws -> APIResponse
     {
-        let body = try request.decodeBody(CreateBody.self)
+        try await create(
+            request.decodeBody(CreateBody.self), request: request, context: context, service: service, images: images)
+    }
+
+    /// Creates what `body` describes; `resources` names the new instance in the operation (LXD's
+    /// collections by default, the `/1.0/vz` tree for its own requests).
+    static func create(
+        _ body: CreateBody, request: APIRequest, context: APIContext, service: InstanceService, images: ImageStore,
+        resources: ((String) -> [String: [String]])? = nil
+    ) async throws -> APIResponse {
         let type = body.type.flatMap { $0.isEmpty ? nil : $0 } ?? "container"
         guard type == "container" else { throw APIError.badRequest("Instance type not supported") }
         var name = body.name ?? ""
@@ -78,9 +87,11 @@ extension InstancesEndpoints {
                 lastUsedAt: nil, phase: .creating))
         try service.reserve(row)
         do {
-            return try await submit(
-                InstanceService.createType, row: row, description: nil, payload: payload, request: request,
-                context: context)
+            return try await OperationSubmitter.submit(
+                submitRequest(
+                    InstanceService.createType, row: row, description: nil, payload: payload,
+                    resources: resources?(row.name)),
+                for: request, context: context)
         } catch {
             service.abandon(name: row.name, project: row.project)
             throw error

@@ -55,12 +55,13 @@ extension InstancesEndpoints {
     }
 
     /// The `instance.update` operation for a checked change.
-    private static func updateRequest(
-        _ row: InstanceRow, from current: InstanceWritable, to values: InstanceWritable, project: String
+    static func updateRequest(
+        _ row: InstanceRow, from current: InstanceWritable, to values: InstanceWritable, project: String,
+        resources: [String: [String]]? = nil
     ) -> SubmitRequest {
         submitRequest(
             InstanceService.updateType, row: row, description: nil,
-            payload: [("if_match", .string(current.etag)), ("values", values.json)])
+            payload: [("if_match", .string(current.etag)), ("values", values.json)], resources: resources)
     }
 
     struct PutBody: Decodable {

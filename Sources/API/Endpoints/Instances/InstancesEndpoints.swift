@@ -84,11 +84,7 @@ enum InstancesEndpoints {
                     },
                     patch: .deferred { request in try await patch(request, context: context, service: service) },
                     delete: .deferred { request in
-                        let row = try target(request, service)
-                        guard await service.state(row).status == .stopped else { throw InstanceError.isRunning }
-                        return try await submit(
-                            InstanceService.deleteType, row: row, description: nil, payload: [], request: request,
-                            context: context)
+                        try await delete(target(request, service), request: request, context: context, service: service)
                     }),
                 Endpoint(
                     base + "/{name}/state",
@@ -97,24 +93,43 @@ enum InstancesEndpoints {
                         return .sync(InstanceJSON.state(await service.state(row)))
                     },
                     put: .deferred { request in
-                        let row = try target(request, service)
-                        let body = try request.decodeBody(StateBody.self)
-                        let descriptions = [
-                            "start": "Starting instance", "stop": "Stopping instance", "restart": "Restarting instance",
-                            "freeze": "Freezing instance", "unfreeze": "Unfreezing instance",
-                        ]
-                        guard let description = descriptions[body.action] else {
-                            throw APIError.badRequest("Unknown action: '\(body.action)'")
-                        }
-                        return try await submit(
-                            InstanceService.stateType, row: row, description: description,
-                            payload: [
-                                ("action", .string(body.action)), ("timeout", .int(body.timeout ?? -1)),
-                                ("force", .bool(body.force ?? false)),
-                            ], request: request, context: context)
+                        try await changeState(target(request, service), request: request, context: context)
                     }),
             ]
         }
+    }
+
+    /// `PUT …/state`: one of LXD's actions, as an operation of the instance's queue.
+    static func changeState(
+        _ row: InstanceRow, request: APIRequest, context: APIContext, resources: [String: [String]]? = nil
+    ) async throws -> APIResponse {
+        let body = try request.decodeBody(StateBody.self)
+        let descriptions = [
+            "start": "Starting instance", "stop": "Stopping instance", "restart": "Restarting instance",
+            "freeze": "Freezing instance", "unfreeze": "Unfreezing instance",
+        ]
+        guard let description = descriptions[body.action] else {
+            throw APIError.badRequest("Unknown action: '\(body.action)'")
+        }
+        let payload: [(String, JSONValue)] = [
+            ("action", .string(body.action)), ("timeout", .int(body.timeout ?? -1)),
+            ("force", .bool(body.force ?? false)),
+        ]
+        return try await OperationSubmitter.submit(
+            submitRequest(
+                InstanceService.stateType, row: row, description: description, payload: payload, resources: resources),
+            for: request, context: context)
+    }
+
+    /// `DELETE`: refused while running (LXD's 400), else an operation of the instance's queue.
+    static func delete(
+        _ row: InstanceRow, request: APIRequest, context: APIContext, service: InstanceService,
+        resources: [String: [String]]? = nil
+    ) async throws -> APIResponse {
+        guard await service.state(row).status == .stopped else { throw InstanceError.isRunning }
+        return try await OperationSubmitter.submit(
+            submitRequest(InstanceService.deleteType, row: row, description: nil, payload: [], resources: resources),
+            for: request, context: context)
     }
 
     /// The instance the path names (`{name}`), in the request's project.
@@ -151,13 +166,15 @@ enum InstancesEndpoints {
 
     /// An operation on one instance: queued behind the instance's other changes, naming it in
     /// `resources` under both of LXD's collection names.
-    static func submitRequest(_ type: String, row: InstanceRow, description: String?, payload: [(String, JSONValue)])
-        -> SubmitRequest
-    {
+    static func submitRequest(
+        _ type: String, row: InstanceRow, description: String?, payload: [(String, JSONValue)],
+        resources: [String: [String]]? = nil
+    ) -> SubmitRequest {
         SubmitRequest(
             type: type, queueKey: InstanceService.queueKey(project: row.project, name: row.name),
             payload: .object([("name", .string(row.name)), ("project", .string(row.project))] + payload),
-            resources: ["instances": ["/1.0/instances/\(row.name)"], "containers": ["/1.0/containers/\(row.name)"]],
+            resources: resources
+                ?? ["instances": ["/1.0/instances/\(row.name)"], "containers": ["/1.0/containers/\(row.name)"]],
             project: row.project, description: description)
     }
 }
