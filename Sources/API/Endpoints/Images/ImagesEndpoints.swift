@@ -11,14 +11,7 @@ enum ImagesEndpoints {
         [
             Endpoint(
                 "/1.0/images",
-                get: .deferred { request in
-                    let images = try context.database.read { try $0.images() }
-                    if request.recursion >= 1 {
-                        let aliases = try context.database.read { try $0.imageAliases() }
-                        return .sync(.array(images.map { ImageJSON.image($0, aliases: aliases) }))
-                    }
-                    return .sync(.array(images.map { .string("/1.0/images/\($0.fingerprint)") }))
-                },
+                get: .deferred { request in try list(request, context: context) },
                 post: .deferred { request in try await upload(request, context: context, store: store) }),
             Endpoint(
                 "/1.0/images/{fingerprint}",
@@ -37,6 +30,20 @@ enum ImagesEndpoints {
                         for: request, context: context)
                 }),
         ]
+    }
+
+    /// LXD's list (URLs at recursion 0, objects at 1) through the collection parameters (`filter`,
+    /// `sort`, `fields`, paging, NDJSON); aliases are only read when objects are needed.
+    static func list(_ request: APIRequest, context: APIContext) throws -> APIResponse {
+        let query = try CollectionQuery(request)
+        let images = try context.database.read { try $0.images() }
+        let aliases = query.needsObjects ? try context.database.read { try $0.imageAliases() } : []
+        return query.respond(
+            images.map { image in
+                CollectionItem(
+                    url: "/1.0/images/\(image.fingerprint)",
+                    object: query.needsObjects ? ImageJSON.image(image, aliases: aliases) : nil)
+            })
     }
 
     /// `POST /1.0/images` with the image file as the body (`application/octet-stream`, LXD's raw

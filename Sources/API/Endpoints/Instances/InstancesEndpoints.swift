@@ -137,22 +137,31 @@ enum InstancesEndpoints {
         try service.instance(name: request.parameters["name"] ?? "", project: request.project)
     }
 
+    /// LXD's list (URLs, `Instance` or `InstanceFull` by recursion) through the collection layer:
+    /// `filter`, `fields`, `sort`, paging and NDJSON; runtime state is read only when objects are.
     static func list(_ request: APIRequest, service: InstanceService, base: String) async throws -> APIResponse {
-        if let filter = request.queryValue("filter"), !filter.isEmpty {
-            throw APIError.badRequest("Filtering instances is not supported yet: \(filter)")
+        var rows = try service.instances(project: request.project)
+        // LXD's `instance-type` parameter (`container`, `virtual-machine`); empty means all.
+        if let type = request.queryValue("instance-type"), !type.isEmpty {
+            guard ["container", "virtual-machine"].contains(type) else {
+                throw APIError.badRequest("Invalid instance type \"\(type)\"")
+            }
+            rows = rows.filter { $0.type == type }
         }
-        let rows = try service.instances(project: request.project)
-        switch request.recursion {
-        case 0:
-            return .sync(.array(rows.map { .string("\(base)/\($0.name)") }))
-        case 1:
-            var values: [JSONValue] = []
-            for row in rows { values.append(InstanceJSON.instance(row, status: await service.state(row).status)) }
-            return .sync(.array(values))
-        default:
-            var values: [JSONValue] = []
-            for row in rows { values.append(InstanceJSON.full(row, state: await service.state(row))) }
-            return .sync(.array(values))
+        return try await CollectionResponse.respond(request) { needsObjects in
+            var items: [CollectionItem] = []
+            items.reserveCapacity(rows.count)
+            for row in rows {
+                var object: JSONValue?
+                if needsObjects {
+                    let state = await service.state(row)
+                    object =
+                        request.recursion >= 2
+                        ? InstanceJSON.full(row, state: state) : InstanceJSON.instance(row, status: state.status)
+                }
+                items.append(CollectionItem(url: "\(base)/\(row.name)", object: object))
+            }
+            return items
         }
     }
 

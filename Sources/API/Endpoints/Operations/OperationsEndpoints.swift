@@ -49,7 +49,12 @@ enum OperationsEndpoints {
     }
 
     /// LXD's shape: a map keyed by lower-cased status, keys only when non-empty; URLs at recursion 0,
-    /// objects at 1. `status`, `type`, `resource`, `since`, `limit` and `offset` filter (additions).
+    /// objects at 1. `status`, `type`, `resource` and `since` select in the database (additions); the
+    /// collection parameters (`filter`, `sort`, `fields`, `limit`, `offset`) then apply to that list
+    /// in the database's order, and the page is grouped by status. Paging after filtering is why the
+    /// database no longer pages: without a filter or sort the page is the one `LIMIT`/`OFFSET` gave,
+    /// and `X-Total-Count` needs the count before paging anyway. NDJSON has no map: one flat line per
+    /// operation, in list order.
     static func list(_ request: APIRequest, _ manager: OperationManager) throws -> APIResponse {
         var query = OperationQuery(project: request.project)
         if let statuses = request.queryValue("status"), !statuses.isEmpty {
@@ -70,12 +75,12 @@ enum OperationsEndpoints {
             }
             query.updatedSince = timestamp.nanoseconds
         }
-        query.limit = try integer(request, "limit", minimum: 0)
-        query.offset = try integer(request, "offset", minimum: 0) ?? 0
-        let recursive = request.recursion >= 1
+        let collection = try CollectionQuery(request)
+        let (operations, total) = collection.select(try manager.operations(query)) { $0.json }
+        let values = operations.map { collection.output(CollectionItem(url: $0.url, object: $0.json)) }
+        if collection.format == .ndjson { return CollectionResponse.ndjson(values, total: total) }
         var groups: [(String, [JSONValue])] = []
-        for operation in try manager.operations(query) {
-            let value: JSONValue = recursive ? operation.json : .string(operation.url)
+        for (operation, value) in zip(operations, values) {
             if let index = groups.firstIndex(where: { $0.0 == operation.status.listKey }) {
                 groups[index].1.append(value)
             } else {
@@ -84,7 +89,7 @@ enum OperationsEndpoints {
         }
         let order = OperationStatus.allCases.map(\.listKey)
         groups.sort { (order.firstIndex(of: $0.0) ?? 0) < (order.firstIndex(of: $1.0) ?? 0) }
-        return .sync(.object(groups.map { ($0.0, .array($0.1)) }))
+        return CollectionResponse.envelope(.object(groups.map { ($0.0, .array($0.1)) }), total: total)
     }
 
     /// `GET /1.0/operations/<id>/wait`: 404 for an unknown id; otherwise `200` is written at once and
@@ -132,14 +137,6 @@ enum OperationsEndpoints {
         }
         if seconds < 0 { return nil }
         return Int64((seconds * 1000).rounded())
-    }
-
-    static func integer(_ request: APIRequest, _ name: String, minimum: Int) throws -> Int? {
-        guard let text = request.queryValue(name), !text.isEmpty else { return nil }
-        guard let value = Int(text), value >= minimum else {
-            throw APIError.badRequest("Invalid \(name) \"\(text)\": expected an integer of at least \(minimum)")
-        }
-        return value
     }
 
     static func apiError(_ error: OperationsError) -> APIError {

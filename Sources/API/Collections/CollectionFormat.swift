@@ -1,0 +1,27 @@
+import HTTP
+
+/// How a list is written: LXD's sync envelope around a JSON array, or NDJSON (one item per line,
+/// no envelope), which a client can process line by line without holding the whole document.
+enum CollectionFormat: Sendable, Equatable {
+    case envelope
+    case ndjson
+
+    /// `Accept: application/x-ndjson` asks for NDJSON. As for `/1.0/events`, the first of the two
+    /// media types listed in `Accept` wins (parameters and q-values are ignored); anything else, or no
+    /// `Accept`, gets the envelope LXD clients expect.
+    static func negotiate(_ headers: HTTPHeaders) -> CollectionFormat {
+        for value in headers.values(for: "Accept") {
+            for range in value.split(separator: ",") {
+                let mediaType = (range.split(separator: ";", maxSplits: 1).first ?? "").filter {
+                    $0 != " " && $0 != "\t"
+                }
+                switch mediaType.lowercased() {
+                case "application/x-ndjson": return .ndjson
+                case "application/json": return .envelope
+                default: continue
+                }
+            }
+        }
+        return .envelope
+    }
+}
