@@ -43,6 +43,18 @@ def test_config_set_get_unset_show(daemon_with_image):
     assert after == metadata["config"]
 
 
+def test_limits_apply_to_a_running_container(daemon_with_image):
+    berthd = daemon_with_image
+    assert berthd.lxc("launch", "busybox", "k2").returncode == 0
+    assert berthd.lxc("config", "set", "k2", "limits.memory", "160MiB").returncode == 0
+    limits = list(
+        path.read_text().strip()
+        for path in __import__("pathlib").Path("/sys/fs/cgroup/memory").glob("berth.*.payload.k2/memory.limit_in_bytes")
+    )
+    assert limits == [str(160 * 1024 * 1024)]
+    assert state_of(berthd, "k2") == "Running"
+
+
 def test_put_checks_the_etag_and_patch_merges(daemon_with_image):
     berthd = daemon_with_image
     assert berthd.lxc("init", "busybox", "k3").returncode == 0

@@ -68,6 +68,7 @@ def test_vz_lifecycle_with_curl(daemon_with_image):
     config = curl_json(berthd, "http://b/1.0/instances/vz1")["metadata"]["config"]
     assert config["user.role"] == "db" and config["limits.memory"] == "200MiB"
     assert "volatile.base_image" in config  # kept across the replace
+    assert curl_json(berthd, "http://b/1.0/vz/vz1")["metadata"]["status"]["machine"][0]["memory"] == 200 * 1024 * 1024
 
     refused = curl_json(berthd, "-X", "DELETE", "http://b/1.0/vz/vz1")
     assert refused["error_code"] == 400 and refused["error"] == "Instance is running"

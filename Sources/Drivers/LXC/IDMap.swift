@@ -41,7 +41,13 @@ public struct IDMap: Sendable, Equatable {
 
     func hostGID(_ gid: UInt32) -> UInt32 { hostGID + (gid < count ? gid : Self.nobody) }
 
-    private static let nobody: UInt32 = 65534
+    /// The container uid that host uid `uid` is seen as: a host id outside the map is the
+    /// container's nobody (the kernel shows it as the overflow id).
+    func containerUID(_ uid: UInt32) -> UInt32 { uid >= hostUID && uid - hostUID < count ? uid - hostUID : Self.nobody }
+
+    func containerGID(_ gid: UInt32) -> UInt32 { gid >= hostGID && gid - hostGID < count ? gid - hostGID : Self.nobody }
+
+    static let nobody: UInt32 = 65534
 
     /// The start of the first range of at least 65536 ids that the file gives `user`, who may
     /// also be named by number (`0:100000:65536`).

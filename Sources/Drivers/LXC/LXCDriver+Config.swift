@@ -5,8 +5,11 @@ extension LXCDriver {
     static let commonConfig = "/usr/share/lxc/config/common.conf"
 
     /// The container's LXC config. Throws `invalidConfig` for a limit it cannot apply; the LXD
-    /// keys it does not map are ignored. `hostMemory` (bytes) resolves `limits.memory: 50%`.
-    func configuration(for spec: InstanceSpec, idmap: IDMap?, hostMemory: UInt64?) throws -> String {
+    /// keys it does not map are ignored.
+    func configuration(for spec: InstanceSpec, idmap: IDMap?, layout: RootfsLayout, host: HostResources) throws
+        -> String
+    {
+        let limits = try ResourceLimits(config: spec.config, host: host)
         var lines = [
             "# Written by berthd. Renaming the instance rewrites the lines that hold its name.",
             "lxc.include = \(Self.commonConfig)",
@@ -25,15 +28,18 @@ extension LXCDriver {
             "lxc.apparmor.profile = unconfined",
             "lxc.log.level = WARN",
         ]
-        lines += nameBoundSettings(spec.name).map { "\($0.key) = \($0.value)" }
+        lines += nameBoundSettings(spec.name, layout: layout).map { "\($0.key) = \($0.value)" }
+        lines += layout.extraLines
         lines += idmap?.lxcLines ?? []
-        lines += try limitLines(spec.config, hostMemory: hostMemory)
+        lines += limits.configured.map { "lxc.cgroup.\($0.file) = \($0.value)" }
         return lines.joined(separator: "\n") + "\n"
     }
 
     /// `text` (a config this driver wrote) with every name-bound setting made for `name`.
     func renamedConfiguration(_ text: String, to name: String) -> String {
-        let settings = Dictionary(uniqueKeysWithValues: nameBoundSettings(name).map { ($0.key, $0.value) })
+        let layout = Self.setting("lxc.rootfs.path", in: text).flatMap(RootfsLayout.init(lxcValue:)) ?? .directory
+        let settings = Dictionary(
+            uniqueKeysWithValues: nameBoundSettings(name, layout: layout).map { ($0.key, $0.value) })
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
             guard let equals = line.firstIndex(of: "=") else { return String(line) }
             let key = line[..<equals].trimmingCharacters(in: .whitespaces)
@@ -44,12 +50,12 @@ extension LXCDriver {
     }
 
     /// The settings whose values hold the instance's name, in config order.
-    func nameBoundSettings(_ name: String) -> KeyValuePairs<String, String> {
+    func nameBoundSettings(_ name: String, layout: RootfsLayout) -> KeyValuePairs<String, String> {
         let directory = containerDirectory(name)
         let cgroups = cgroupNames(name)
         return [
             "lxc.uts.name": name,
-            "lxc.rootfs.path": "dir:\(directory)/rootfs",
+            "lxc.rootfs.path": layout.lxcValue(directory: directory),
             "lxc.console.logfile": "\(directory)/console.log",
             "lxc.log.file": "\(directory)/lxc.log",
             "lxc.cgroup.dir.container": cgroups.payload,
@@ -58,45 +64,36 @@ extension LXCDriver {
         ]
     }
 
-    /// LXD limits as cgroup v1 settings (this kind of host is v1 hybrid; LXC ignores cgroup2
-    /// keys there).
-    func limitLines(_ config: [String: String], hostMemory: UInt64?) throws -> [String] {
-        var lines: [String] = []
-        if let value = config["limits.memory"], !value.isEmpty {
-            lines.append("lxc.cgroup.memory.limit_in_bytes = \(try Self.memoryLimit(value, hostMemory: hostMemory))")
-        }
-        if let value = config["limits.processes"], !value.isEmpty {
-            guard let count = Int(value), count > 0 else {
-                throw InstanceDriverError.invalidConfig(
-                    key: "limits.processes", value: value, reason: "expected a positive integer")
-            }
-            lines.append("lxc.cgroup.pids.max = \(count)")
-        }
-        return lines
-    }
-
-    /// `limits.memory` in bytes: a size (`256MiB`, `1GB`) or a percentage of the host's memory.
-    static func memoryLimit(_ value: String, hostMemory: UInt64?) throws -> UInt64 {
-        if value.hasSuffix("%") {
-            guard let percent = UInt64(value.dropLast()), (1...100).contains(percent), let hostMemory else {
-                throw InstanceDriverError.invalidConfig(
-                    key: "limits.memory", value: value, reason: "expected a percentage from 1% to 100%")
-            }
-            return hostMemory / 100 * percent
-        }
-        guard let bytes = ByteSize.parse(value), bytes > 0 else {
-            throw InstanceDriverError.invalidConfig(
-                key: "limits.memory", value: value, reason: "expected a size such as 256MiB or 1GB, or a percentage")
-        }
-        return bytes
-    }
-
     /// MemTotal from /proc/meminfo, in bytes. Blocking.
-    static func hostMemory() -> UInt64? {
-        guard let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8),
-            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("MemTotal:") })
-        else { return nil }
-        let kilobytes = line.split(separator: " ").dropFirst().first.flatMap { UInt64($0) }
-        return kilobytes.map { $0 * 1024 }
+    static func hostMemory() -> UInt64? { HostResources.memoryTotal() }
+
+    /// The value of the first `key = value` line of a config.
+    static func setting(_ key: String, in text: String) -> String? {
+        settings(key, in: text).first
+    }
+
+    /// The values of every `key = value` line of a config, in order.
+    static func settings(_ key: String, in text: String) -> [String] {
+        text.split(separator: "\n").compactMap { line in
+            guard let equals = line.firstIndex(of: "="),
+                line[..<equals].trimmingCharacters(in: .whitespaces) == key
+            else { return nil }
+            return line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+        }
+    }
+
+    /// The id map of a config's `lxc.idmap` lines (`u 0 100000 65536`, `g 0 100000 65536`); nil
+    /// for a privileged container, which has none.
+    static func idmap(inConfiguration text: String) -> IDMap? {
+        var starts: [String: (host: UInt32, count: UInt32)] = [:]
+        for value in settings("lxc.idmap", in: text) {
+            let fields = value.split(separator: " ")
+            guard fields.count == 4, fields[1] == "0", let host = UInt32(fields[2]), let count = UInt32(fields[3]),
+                count >= IDMap.containerIDs, host <= UInt32.max - count
+            else { continue }
+            starts[String(fields[0])] = (host, count)
+        }
+        guard let user = starts["u"], let group = starts["g"] else { return nil }
+        return IDMap(hostUID: user.host, hostGID: group.host, count: min(user.count, group.count))
     }
 }

@@ -21,15 +21,6 @@ extension LXCDriver {
         else { throw InstanceDriverError.invalidName(name) }
     }
 
-    /// Removes a directory tree with `rm`, which knows every file type and does not cross into
-    /// another file system (a mount left inside a rootfs is not followed). Nothing to do if absent.
-    func removeDirectory(_ path: String, log: @escaping DriverLog) async throws {
-        guard try await OffPool.run({ Self.exists(path) }) else { return }
-        try await HostCommand(
-            "/bin/rm", ["-rf", "--one-file-system", "--", path], timeout: .seconds(600), diesWithBerthd: true
-        ).run(log: log)
-    }
-
     /// Replaces `path` with `text` in one step: written to `<path>.tmp`, synced, renamed over it.
     /// (Foundation's `.atomic` writes leave a `TemporaryDirectory.*` behind in /tmp on Linux.)
     static func writeAtomically(_ text: String, to path: String) throws {

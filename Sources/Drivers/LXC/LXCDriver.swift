@@ -5,8 +5,11 @@ import Log
 /// console.log, lxc.log) and each tool called with `-P lxcPath`, as LXD does: `lxc-start -d`
 /// forks a monitor, which must not happen inside a multi-threaded daemon.
 ///
-/// Containers are unprivileged unless their spec says otherwise: the rootfs is shifted to the
-/// `idmap` and LXC maps container root onto it. Each container's cgroups have names of their own
+/// Containers are unprivileged unless their spec says otherwise: their files belong to the
+/// `idmap`'s host ids and LXC maps container root onto them. A container made from an image is an
+/// overlay of its own changes on a base that all containers of that image and map share
+/// (`RootfsBases`), so creating one copies nothing once the base exists; where overlayfs is not
+/// available each container gets a copy. Each container's cgroups have names of their own
 /// (`berth.<tag>.payload.NAME`, with a tag per lxcpath) so that they never meet another LXC
 /// user's, and `delete` can remove what a crashed monitor left.
 public struct LXCDriver: InstanceDriver {
@@ -14,118 +17,121 @@ public struct LXCDriver: InstanceDriver {
     public let idmap: IDMap?
     /// Where the `lxc-*` tools are.
     public let toolsDirectory: String
+    /// Whether containers made from an image get an overlay rootfs where the host allows it;
+    /// false copies the image for each (a container made by `copy` keeps its source's layout).
+    public let usesOverlay: Bool
     let logger: Logger
 
-    public init(lxcPath: String, idmap: IDMap?, toolsDirectory: String = "/usr/bin", logger: Logger = Logger()) {
+    public init(
+        lxcPath: String, idmap: IDMap?, toolsDirectory: String = "/usr/bin", usesOverlay: Bool = true,
+        logger: Logger = Logger()
+    ) {
         var path = lxcPath
         while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
         self.lxcPath = path
         self.idmap = idmap
         self.toolsDirectory = toolsDirectory
+        self.usesOverlay = usesOverlay
         self.logger = logger
     }
 
+    var bases: RootfsBases { RootfsBases(lxcPath: lxcPath) }
+
     public func create(_ spec: InstanceSpec, rootfs: String?, log: @escaping DriverLog) async throws {
-        try await make(spec, log: log) { target in
-            guard let rootfs else {
-                try await OffPool.run {
-                    guard mkdir(target, 0o755) == 0 else {
-                        throw InstanceDriverError.fileSystem(operation: "mkdir", path: target, errno: errno)
-                    }
-                    chmod(target, 0o755)
-                }
-                return
+        guard let rootfs else {
+            try await make(spec, log: log) { directory, idmap in
+                try await OffPool.run { try Self.makeOwnedDirectory("\(directory)/rootfs", for: idmap) }
+                return .directory
             }
+            return
+        }
+        try await make(spec, log: log) { [self] directory, idmap in
             try await OffPool.run {
                 var info = stat()
                 guard stat(rootfs, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
                     throw InstanceDriverError.rootfsMissing(rootfs)
                 }
             }
-            try await HostCommand(
-                "/bin/cp", ["-a", "-T", "--", rootfs, target], timeout: .seconds(600), diesWithBerthd: true
-            ).run(log: log)
+            if let reason = await overlayUnavailableReason(log: log) {
+                log("no overlay rootfs (\(reason)): copying the image's rootfs")
+                try await copyTree(rootfs, to: "\(directory)/rootfs", shift: OwnershipShift(to: idmap), log: log)
+                return .directory
+            }
+            let key = try await OffPool.run { try RootfsBases.key(ofImage: rootfs, idmap: idmap) }
+            try await bases.link(directory, to: key, log: log) { base in
+                try await copyTree(rootfs, to: base, shift: OwnershipShift(to: idmap), log: log)
+            }
+            try await OffPool.run { try Self.makeUpperLayer(directory, for: idmap) }
+            return .overlay
         }
     }
 
     public func copy(from source: String, to spec: InstanceSpec, log: @escaping DriverLog) async throws {
         try Self.validate(name: source)
-        let rootfs = "\(containerDirectory(source))/rootfs"
-        guard try await OffPool.run({ Self.isDirectory(rootfs) }) else { throw InstanceDriverError.notFound(source) }
-        // The copy keeps the source's host ids, which are right only when both use the same map.
-        try await make(spec, shift: false, log: log) { target in
-            try await HostCommand(
-                "/bin/cp", ["-a", "-T", "--", rootfs, target], timeout: .seconds(600), diesWithBerthd: true
-            ).run(log: log)
+        let sourceDirectory = containerDirectory(source)
+        let text = try await OffPool.run { [self] in try? String(contentsOfFile: configPath(source), encoding: .utf8) }
+        guard let text, let layout = Self.setting("lxc.rootfs.path", in: text).flatMap(RootfsLayout.init(lxcValue:))
+        else { throw InstanceDriverError.notFound(source) }
+        let sourceMap = Self.idmap(inConfiguration: text)
+        try await make(spec, log: log) { [self] directory, idmap in
+            let shift = OwnershipShift(from: sourceMap, to: idmap)
+            switch layout {
+            case .directory:
+                try await copyTree(
+                    "\(sourceDirectory)/rootfs", to: "\(directory)/rootfs", shift: shift, whileRunning: true, log: log)
+            case .overlay:
+                guard let key = try await OffPool.run({ try RootfsBases.linkedKey(of: sourceDirectory) }) else {
+                    throw InstanceDriverError.fileSystem(
+                        operation: "readlink", path: "\(sourceDirectory)/base", errno: ENOENT)
+                }
+                // The same image's base for the target's map, made from the source's if need be.
+                try await bases.link(directory, to: RootfsBases.key(key, for: idmap), log: log) { base in
+                    try await copyTree("\(bases.directory)/\(key)", to: base, shift: shift, log: log)
+                }
+                try await copyTree(
+                    "\(sourceDirectory)/delta", to: "\(directory)/delta", shift: shift, whileRunning: true, log: log)
+                try await OffPool.run { try Self.makeUpperLayer(directory, for: idmap) }
+            }
+            return layout
         }
     }
 
     public func check(_ spec: InstanceSpec) async throws {
         try Self.validate(name: spec.name)
-        _ = try await OffPool.run { [self] in
-            try configuration(for: spec, idmap: spec.privileged ? nil : idmap, hostMemory: Self.hostMemory())
+        let idmap = try idmap(for: spec)
+        try await OffPool.run { [self] in
+            _ = try ResourceLimits(config: spec.config, host: .current())
+            if let text = try? String(contentsOfFile: configPath(spec.name), encoding: .utf8) {
+                try Self.checkUnchangedPrivilege(spec, current: Self.idmap(inConfiguration: text), new: idmap)
+            }
         }
     }
 
     public func reconfigure(_ spec: InstanceSpec, log: @escaping DriverLog) async throws {
         let name = spec.name
         try Self.validate(name: name)
-        guard try await OffPool.run({ [self] in Self.isFile(configPath(name)) }) else {
-            throw InstanceDriverError.notFound(name)
-        }
-        let idmap = spec.privileged ? nil : self.idmap
-        if !spec.privileged && idmap == nil { throw InstanceDriverError.noIDMap }
-        try await OffPool.run { [self] in
-            let text = try configuration(for: spec, idmap: idmap, hostMemory: Self.hostMemory())
-            try Self.writeAtomically(text, to: configPath(name))
-        }
-        log("wrote \(configPath(name))")
-    }
-
-    /// Makes the instance directory, lets `fill` make `<directory>/rootfs`, shifts it to the idmap
-    /// and writes the config; whatever fails leaves nothing behind.
-    private func make(
-        _ spec: InstanceSpec, shift: Bool = true, log: @escaping DriverLog,
-        fill: (_ rootfs: String) async throws -> Void
-    ) async throws {
-        let name = spec.name
-        try Self.validate(name: name)
-        let idmap: IDMap?
-        if spec.privileged {
-            idmap = nil
-        } else {
-            guard let map = self.idmap else { throw InstanceDriverError.noIDMap }
-            idmap = map
-        }
-        let directory = containerDirectory(name)
-        let text = try await OffPool.run { [self] in
-            // Checked before anything is made, so a bad value leaves nothing to undo.
-            let text = try configuration(for: spec, idmap: idmap, hostMemory: Self.hostMemory())
-            if let idmap { try Self.checkTraversable(lxcPath, by: idmap) }
-            try Self.makeDirectory(lxcPath, intermediate: true)
-            guard mkdir(directory, 0o755) == 0 else {
-                if errno == EEXIST { throw InstanceDriverError.alreadyExists(name) }
-                throw InstanceDriverError.fileSystem(operation: "mkdir", path: directory, errno: errno)
+        let idmap = try idmap(for: spec)
+        let (text, limits) = try await OffPool.run { [self] in
+            guard let current = try? String(contentsOfFile: configPath(name), encoding: .utf8) else {
+                throw InstanceDriverError.notFound(name)
             }
-            // The mapped root must be able to reach its rootfs: mkdir honours the umask.
-            chmod(directory, 0o755)
-            return text
+            try Self.checkUnchangedPrivilege(spec, current: Self.idmap(inConfiguration: current), new: idmap)
+            let layout =
+                Self.setting("lxc.rootfs.path", in: current).flatMap(RootfsLayout.init(lxcValue:)) ?? .directory
+            let host = HostResources.current()
+            let limits = try ResourceLimits(config: spec.config, host: host)
+            return (try configuration(for: spec, idmap: idmap, layout: layout, host: host), limits)
         }
+        let state = try await state(name: name)
+        let undo =
+            state.status == .stopped ? [] : try await applyLimits(limits, toContainer: name, pid: state.pid, log: log)
         do {
-            let rootfs = "\(directory)/rootfs"
-            try await fill(rootfs)
-            if shift, let idmap {
-                let count = try await OffPool.run { try idmap.shiftOwnership(ofTree: rootfs) }
-                log("shifted \(count) rootfs entries to host ids \(idmap.hostUID):\(idmap.hostGID) and up")
-            }
-            try await OffPool.run { [self] in
-                try Self.writeAtomically(text, to: configPath(name))
-            }
-            log("wrote \(configPath(name))")
+            try await OffPool.run { [self] in try Self.writeAtomically(text, to: configPath(name)) }
         } catch {
-            try? await removeDirectory(directory, log: log)
+            _ = try? await OffPool.run { try Self.setCgroupFiles(undo, log: log) }
             throw error
         }
+        log("wrote \(configPath(name))")
     }
 
     public func start(name: String, log: @escaping DriverLog) async throws {
@@ -148,6 +154,8 @@ public struct LXCDriver: InstanceDriver {
                 }
                 message.append(line)
             }
+            // What a failed start left (the monitor's cgroups) goes, so that nothing of it lingers.
+            try? await removeCgroups(of: name)
             throw HostCommandError.failed(
                 command: command, termination: termination, stderr: message.joined(separator: "\n"))
         }
@@ -226,31 +234,41 @@ public struct LXCDriver: InstanceDriver {
         // Cgroups first: one that still holds a process cannot be removed, and then the files
         // of what is still running must stay too.
         try await removeCgroups(of: name)
-        try await removeDirectory(containerDirectory(name), log: log)
+        try await bases.discard(containerDirectory(name), log: log)
+        // Also when there was nothing to delete: a retried delete finishes what a crash left.
+        await bases.collectGarbage(log: log)
     }
 
     public func rename(from: String, to: String, log: @escaping DriverLog) async throws {
         try Self.validate(name: to)
         guard try await state(name: from).status == .stopped else { throw InstanceDriverError.instanceRunning }
+        // Under the lock of the bases: a collection listing the lxcpath at the same moment could
+        // miss the directory under both names, and take its base for unused.
         try await OffPool.run { [self] in
-            let old = containerDirectory(from)
-            let new = containerDirectory(to)
-            if Self.exists(new) { throw InstanceDriverError.alreadyExists(to) }
-            guard Glibc.rename(old, new) == 0 else {
-                throw InstanceDriverError.fileSystem(operation: "rename", path: old, errno: errno)
-            }
-            do {
-                if Self.isFile(configPath(to)) {
-                    let text = try String(contentsOfFile: configPath(to), encoding: .utf8)
-                    try Self.writeAtomically(renamedConfiguration(text, to: to), to: configPath(to))
-                }
-            } catch {
-                _ = Glibc.rename(new, old)
-                throw error
-            }
+            try bases.withLock { try move(from: from, to: to) }
         }
         log("renamed \(containerDirectory(from)) to \(containerDirectory(to))")
         try await removeCgroups(of: from)
+    }
+
+    /// Renames the directory and rewrites the config's name-bound settings, or changes nothing.
+    /// Blocking.
+    private func move(from: String, to: String) throws {
+        let old = containerDirectory(from)
+        let new = containerDirectory(to)
+        if Self.exists(new) { throw InstanceDriverError.alreadyExists(to) }
+        guard Glibc.rename(old, new) == 0 else {
+            throw InstanceDriverError.fileSystem(operation: "rename", path: old, errno: errno)
+        }
+        do {
+            if Self.isFile(configPath(to)) {
+                let text = try String(contentsOfFile: configPath(to), encoding: .utf8)
+                try Self.writeAtomically(renamedConfiguration(text, to: to), to: configPath(to))
+            }
+        } catch {
+            _ = Glibc.rename(new, old)
+            throw error
+        }
     }
 
     public func list() async throws -> [String] {

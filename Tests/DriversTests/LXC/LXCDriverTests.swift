@@ -14,87 +14,36 @@ struct LXCDriverTests {
         get throws { try #require(LXCFixture.current) }
     }
 
-    private static func uniqueName(_ label: String) -> String {
-        "\(label)-\(UUID().uuidString.prefix(8).lowercased())"
-    }
-
-    /// Creates a container, passes it to `body`, and removes it afterwards, also when `body` throws.
     private func withContainer(
         _ label: String, privileged: Bool = false, config: [String: String] = [:],
         _ body: (LXCDriver, String) async throws -> Void
     ) async throws {
-        let driver = try fixture.driver
-        let name = Self.uniqueName(label)
-        try await driver.create(
-            InstanceSpec(name: name, privileged: privileged, config: config), rootfs: try fixture.rootfs, log: { _ in })
-        do {
-            try await body(driver, name)
-        } catch {
-            await LXCFixture.discard(name, driver: driver)
-            throw error
-        }
-        await LXCFixture.discard(name, driver: driver)
-    }
-
-    /// The real and effective uid and gid of a host process, from /proc/PID/status.
-    private static func hostIDs(of pid: Int32) throws -> (uid: UInt32, gid: UInt32) {
-        let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
-        func first(_ field: String) -> UInt32? {
-            status.split(separator: "\n").first { $0.hasPrefix("\(field):") }?
-                .split(whereSeparator: { $0 == "\t" || $0 == " " }).dropFirst().first.flatMap { UInt32($0) }
-        }
-        return (try #require(first("Uid")), try #require(first("Gid")))
-    }
-
-    /// The directory of `pid`'s cgroup in one v1 controller's hierarchy.
-    private static func cgroupDirectory(of pid: Int32, controller: String) throws -> String {
-        let text = try String(contentsOfFile: "/proc/\(pid)/cgroup", encoding: .utf8)
-        let line = try #require(text.split(separator: "\n").first { $0.split(separator: ":")[1] == controller })
-        return "/sys/fs/cgroup/\(controller)" + line.split(separator: ":", maxSplits: 2)[2]
-    }
-
-    /// Every cgroup directory, in any hierarchy, whose name ends with the container's name.
-    private static func cgroups(of name: String) -> [String] {
-        let hierarchies = (try? FileManager.default.contentsOfDirectory(atPath: "/sys/fs/cgroup")) ?? []
-        return hierarchies.flatMap { hierarchy in
-            ((try? FileManager.default.contentsOfDirectory(atPath: "/sys/fs/cgroup/\(hierarchy)")) ?? [])
-                .filter { $0.hasSuffix(".\(name)") }.map { "/sys/fs/cgroup/\(hierarchy)/\($0)" }
-        }
-    }
-
-    private static func owner(_ path: String) -> uid_t {
-        var info = stat()
-        return lstat(path, &info) == 0 ? info.st_uid : .max
-    }
-
-    private static func elapsed<T>(_ body: () async throws -> T) async rethrows -> (T, Duration) {
-        let started = ContinuousClock.now
-        let result = try await body()
-        return (result, started.duration(to: .now))
-    }
-
-    private static func milliseconds(_ duration: Duration) -> String {
-        let (seconds, attoseconds) = duration.components
-        return "\(seconds * 1000 + attoseconds / 1_000_000_000_000_000) ms"
+        try await fixture.withContainer(label, privileged: privileged, config: config, body)
     }
 
     @Test func anUnprivilegedContainerRunsAsTheMappedRootAndLeavesNothingWhenDeleted() async throws {
         let driver = try fixture.driver
-        let name = Self.uniqueName("life")
+        let name = LXCFixture.uniqueName("life")
         let directory = "\(driver.lxcPath)/\(name)"
         do {
             let log = LogLines()
-            let (_, create) = try await Self.elapsed {
+            let (_, create) = try await LXCFixture.elapsed {
                 try await driver.create(InstanceSpec(name: name), rootfs: try fixture.rootfs, log: log.sink)
             }
             #expect(try await driver.exists(name: name))
             #expect(try await driver.list().contains(name))
             #expect(try await driver.state(name: name) == InstanceRuntimeState(status: .stopped))
-            #expect(Self.owner("\(directory)/rootfs") == 100000)
-            #expect(Self.owner("\(directory)/rootfs/bin/busybox") == 100000)
-            #expect(log.all.contains { $0.hasPrefix("$ cp -a -T -- ") })
+            // An overlay: the container's own layers belong to its root, the shared base is shifted.
+            #expect(LXCFixture.owner("\(directory)/delta") == (100000, 100000))
+            #expect(LXCFixture.owner("\(directory)/work") == (100000, 100000))
+            #expect(LXCFixture.owner("\(directory)/base/bin/busybox") == (100000, 100000))
+            #expect(!FileManager.default.fileExists(atPath: "\(directory)/rootfs"))
+            let linked = "linked \(directory)/base to \(driver.lxcPath)/.bases/"
+            #expect(log.all.contains { $0.hasPrefix(linked) && $0.hasSuffix("-u100000g100000n65536") })
+            let config = try String(contentsOfFile: "\(directory)/config", encoding: .utf8)
+            #expect(config.contains("lxc.rootfs.path = overlay:\(directory)/base:\(directory)/delta\n"))
 
-            let (_, start) = try await Self.elapsed { try await driver.start(name: name, log: log.sink) }
+            let (_, start) = try await LXCFixture.elapsed { try await driver.start(name: name, log: log.sink) }
             #expect(log.all.contains("$ lxc-start -n \(name) -P \(driver.lxcPath) -d"))
             let state = try await driver.state(name: name)
             #expect(state.status == .running)
@@ -102,31 +51,31 @@ struct LXCDriverTests {
             #expect(state.processes >= 1)
             #expect(state.memoryUsage > 0)
             #expect(state.cpuUsageNanoseconds > 0)
-            let ids = try Self.hostIDs(of: state.pid)
+            let ids = try LXCFixture.hostIDs(of: state.pid)
             #expect(ids.uid == 100000 && ids.gid == 100000)
 
-            // The fast init ran rcS, which leaves /run/booted; it exits on SIGPWR, LXC's halt
-            // signal here, so a clean stop takes milliseconds rather than the 10 s timeout.
-            var booted = false
-            for _ in 0..<200 where !booted {
-                booted = FileManager.default.fileExists(atPath: "\(directory)/rootfs/run/booted")
-                if !booted { try await Task.sleep(for: .milliseconds(10)) }
-            }
-            #expect(booted)
-            let (_, stop) = try await Self.elapsed {
+            // The fast init ran rcS, which leaves /run/booted, written into the container's own
+            // layer; it exits on SIGPWR, LXC's halt signal here, so a clean stop takes
+            // milliseconds rather than the 10 s timeout.
+            #expect(try await LXCFixture.waitForFile("\(directory)/delta/run/booted"))
+            #expect(LXCFixture.owner("\(directory)/delta/run/booted") == (100000, 100000))
+            // LXC mounts the overlay in the container's mount namespace only: on the host the
+            // directory holds plain files, which delete's `rm --one-file-system` can remove.
+            #expect(try LXCFixture.hostMountPoints().allSatisfy { !$0.hasPrefix(driver.lxcPath) })
+            let (_, stop) = try await LXCFixture.elapsed {
                 try await driver.stop(name: name, timeout: .seconds(10), force: false, log: log.sink)
             }
             #expect(stop < .seconds(5))
             #expect(try await driver.state(name: name) == InstanceRuntimeState(status: .stopped))
 
-            let (_, delete) = try await Self.elapsed { try await driver.delete(name: name, log: log.sink) }
+            let (_, delete) = try await LXCFixture.elapsed { try await driver.delete(name: name, log: log.sink) }
             #expect(!FileManager.default.fileExists(atPath: directory))
-            #expect(Self.cgroups(of: name) == [])
+            #expect(LXCFixture.cgroups(of: name) == [])
             #expect(try await !driver.exists(name: name))
             await #expect(throws: InstanceDriverError.notFound(name)) { try await driver.state(name: name) }
             print(
-                "LXCDriver timings: create \(Self.milliseconds(create)), start \(Self.milliseconds(start)), "
-                    + "clean stop \(Self.milliseconds(stop)), delete \(Self.milliseconds(delete))")
+                "LXCDriver timings: create \(LXCFixture.milliseconds(create)), start \(LXCFixture.milliseconds(start)), "
+                    + "clean stop \(LXCFixture.milliseconds(stop)), delete \(LXCFixture.milliseconds(delete))")
         } catch {
             await LXCFixture.discard(name, driver: driver)
             throw error
@@ -135,11 +84,13 @@ struct LXCDriverTests {
 
     @Test func aPrivilegedContainerRunsAsHostRoot() async throws {
         try await withContainer("priv", privileged: true) { driver, name in
-            #expect(Self.owner("\(driver.lxcPath)/\(name)/rootfs/bin/busybox") == 0)
+            let directory = "\(driver.lxcPath)/\(name)"
+            #expect(LXCFixture.owner("\(directory)/base/bin/busybox") == (0, 0))
+            #expect(LXCFixture.owner("\(directory)/delta") == (0, 0))
             try await driver.start(name: name, log: { _ in })
             let state = try await driver.state(name: name)
             #expect(state.status == .running)
-            let ids = try Self.hostIDs(of: state.pid)
+            let ids = try LXCFixture.hostIDs(of: state.pid)
             #expect(ids.uid == 0 && ids.gid == 0)
         }
     }
@@ -197,7 +148,7 @@ struct LXCDriverTests {
     }
 
     @Test func aStoppedContainerCanBeRenamedAndStartsUnderItsNewName() async throws {
-        let newName = Self.uniqueName("renamed")
+        let newName = LXCFixture.uniqueName("renamed")
         let driver = try fixture.driver
         do {
             try await withContainer("rename") { driver, name in
@@ -210,11 +161,11 @@ struct LXCDriverTests {
                 #expect(try await !driver.exists(name: name))
                 #expect(try await driver.list().contains(newName))
                 #expect(!(try await driver.list().contains(name)))
-                #expect(Self.cgroups(of: name) == [])
+                #expect(LXCFixture.cgroups(of: name) == [])
                 try await driver.start(name: newName, log: { _ in })
                 let state = try await driver.state(name: newName)
                 #expect(state.status == .running)
-                let payload = try Self.cgroupDirectory(of: state.pid, controller: "memory")
+                let payload = try LXCFixture.cgroupDirectory(of: state.pid, controller: "memory")
                 #expect(payload.hasSuffix(".payload.\(newName)"))
             }
         } catch {
@@ -222,7 +173,7 @@ struct LXCDriverTests {
             throw error
         }
         await LXCFixture.discard(newName, driver: driver)
-        #expect(Self.cgroups(of: newName) == [])
+        #expect(LXCFixture.cgroups(of: newName) == [])
     }
 
     @Test func refusalsAreTypedWithLXDsMessages() async throws {
@@ -256,7 +207,11 @@ struct LXCDriverTests {
 
     @Test func aStartThatFailsSaysWhichCommandFailedAndWhy() async throws {
         try await withContainer("broken") { driver, name in
-            try FileManager.default.removeItem(atPath: "\(driver.lxcPath)/\(name)/rootfs/sbin/init")
+            // Removed as the overlay removes a file of the base: a whiteout (a 0:0 character
+            // device) in the container's own layer.
+            let sbin = "\(driver.lxcPath)/\(name)/delta/sbin"
+            #expect(mkdir(sbin, 0o755) == 0 && chown(sbin, 100000, 100000) == 0)
+            #expect(mknod("\(sbin)/init", S_IFCHR, 0) == 0 && lchown("\(sbin)/init", 100000, 100000) == 0)
             let log = LogLines()
             let error = try await #require(throws: HostCommandError.self) {
                 try await driver.start(name: name, log: log.sink)
@@ -279,32 +234,32 @@ struct LXCDriverTests {
             driver, name in
             try await driver.start(name: name, log: { _ in })
             let pid = try await driver.state(name: name).pid
-            let memory = try Self.cgroupDirectory(of: pid, controller: "memory")
+            let memory = try LXCFixture.cgroupDirectory(of: pid, controller: "memory")
             #expect(memory.hasSuffix(".payload.\(name)"))
             let limit = try String(contentsOfFile: "\(memory)/memory.limit_in_bytes", encoding: .utf8)
             #expect(limit == "268435456\n")
-            let pids = try Self.cgroupDirectory(of: pid, controller: "pids")
+            let pids = try LXCFixture.cgroupDirectory(of: pid, controller: "pids")
             #expect(try String(contentsOfFile: "\(pids)/pids.max", encoding: .utf8) == "64\n")
         }
     }
 
-    @Test func aCreateThatFailsHalfWayLeavesNoDirectory() async throws {
+    @Test(arguments: [true, false])
+    func aCreateThatFailsHalfWayLeavesNothing(overlay: Bool) async throws {
         let fixture = try fixture
-        // A disk too small for the 2 MB rootfs: cp fails after the container directory exists.
+        // A disk too small for the 2 MB rootfs: cp fails after the container directory exists,
+        // while it builds the base (overlay) or copies the image into the container.
         let lxcPath = "\(fixture.directory)/small-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: lxcPath, withIntermediateDirectories: false)
         try await HostCommand("/bin/mount", ["-t", "tmpfs", "-o", "size=512k", "tmpfs", lxcPath]).run()
         do {
-            let driver = LXCDriver(lxcPath: lxcPath, idmap: fixture.driver.idmap)
+            let driver = LXCDriver(lxcPath: lxcPath, idmap: fixture.driver.idmap, usesOverlay: overlay)
             let error = try await #require(throws: HostCommandError.self) {
                 try await driver.create(InstanceSpec(name: "full"), rootfs: fixture.rootfs, log: { _ in })
             }
-            #expect(
-                error.description.hasPrefix(
-                    "cp -a -T -- \(fixture.rootfs) \(lxcPath)/full/rootfs failed (exit 1): "
-                ))
+            let target = overlay ? "\(lxcPath)/.bases/.tmp-" : "\(lxcPath)/full/rootfs failed (exit 1): "
+            #expect(error.description.hasPrefix("cp -a -T -- \(fixture.rootfs) \(target)"))
             #expect(error.description.contains("No space left on device"))
-            #expect(try FileManager.default.contentsOfDirectory(atPath: lxcPath) == [])
+            #expect(try LXCFixture.leftovers(in: lxcPath) == [])
 
             await #expect(throws: InstanceDriverError.rootfsMissing("/nonexistent")) {
                 try await driver.create(InstanceSpec(name: "nofs"), rootfs: "/nonexistent", log: { _ in })
@@ -314,12 +269,39 @@ struct LXCDriverTests {
                     InstanceSpec(name: "badlimit", config: ["limits.memory": "lots"]), rootfs: fixture.rootfs,
                     log: { _ in })
             }
-            #expect(try FileManager.default.contentsOfDirectory(atPath: lxcPath) == [])
+            #expect(try LXCFixture.leftovers(in: lxcPath) == [])
         } catch {
             _ = try? await HostCommand("/bin/umount", [lxcPath]).run()
             throw error
         }
         try await HostCommand("/bin/umount", [lxcPath]).run()
+    }
+
+    @Test func withoutOverlayEachContainerGetsACopyThatRunsAndIsRenamedAndDeleted() async throws {
+        let fixture = try fixture
+        let driver = LXCDriver(lxcPath: fixture.lxcPath, idmap: fixture.driver.idmap, usesOverlay: false)
+        let log = LogLines()
+        let name = LXCFixture.uniqueName("copied")
+        let renamed = LXCFixture.uniqueName("copied2")
+        try await LXCFixture.removing([name, renamed], driver: driver) {
+            try await driver.create(InstanceSpec(name: name), rootfs: fixture.rootfs, log: log.sink)
+            #expect(
+                log.all.contains(
+                    "no overlay rootfs (the driver is set to copy root filesystems): copying the image's rootfs"))
+            #expect(
+                log.all.contains { $0.hasPrefix("$ cp -a -T -- \(fixture.rootfs) \(driver.lxcPath)/\(name)/rootfs") })
+            try await driver.rename(from: name, to: renamed, log: { _ in })
+            let directory = "\(driver.lxcPath)/\(renamed)"
+            #expect(LXCFixture.owner("\(directory)/rootfs/bin/busybox") == (100000, 100000))
+            #expect(!FileManager.default.fileExists(atPath: "\(directory)/base"))
+            let config = try String(contentsOfFile: "\(directory)/config", encoding: .utf8)
+            #expect(config.contains("lxc.rootfs.path = dir:\(directory)/rootfs\n"))
+            try await driver.start(name: renamed, log: { _ in })
+            #expect(try await LXCFixture.waitForFile("\(directory)/rootfs/run/booted"))
+            try await driver.stop(name: renamed, timeout: .seconds(10), force: true, log: { _ in })
+            try await driver.delete(name: renamed, log: { _ in })
+            #expect(!FileManager.default.fileExists(atPath: directory))
+        }
     }
 
     @Test func anLxcpathThatTheMappedRootCannotReachIsRefusedBeforeAnythingIsMade() async throws {
@@ -339,7 +321,7 @@ struct LXCDriverTests {
         // Host root needs no way through.
         try await driver.create(InstanceSpec(name: "c1", privileged: true), rootfs: fixture.rootfs, log: { _ in })
         try await driver.delete(name: "c1", log: { _ in })
-        #expect(try FileManager.default.contentsOfDirectory(atPath: "\(closed)/lxc") == [])
+        #expect(try LXCFixture.leftovers(in: "\(closed)/lxc") == [])
     }
 
     @Test func aContainerWhoseMonitorWasKilledStartsAgainAndIsDeletedWithItsCgroups() async throws {
@@ -358,13 +340,13 @@ struct LXCDriverTests {
                 if !stopped { try await Task.sleep(for: .milliseconds(20)) }
             }
             #expect(stopped)
-            #expect(!Self.cgroups(of: name).isEmpty)
+            #expect(!LXCFixture.cgroups(of: name).isEmpty)
             // LXC refuses to start into an existing cgroup; the driver removes the dead one first.
             try await driver.start(name: name, log: { _ in })
             #expect(try await driver.state(name: name).status == .running)
             try await driver.stop(name: name, timeout: .seconds(10), force: true, log: { _ in })
             try await driver.delete(name: name, log: { _ in })
-            #expect(Self.cgroups(of: name) == [])
+            #expect(LXCFixture.cgroups(of: name) == [])
         }
     }
 }

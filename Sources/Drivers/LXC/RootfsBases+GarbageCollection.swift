@@ -1,0 +1,53 @@
+import Foundation
+
+extension RootfsBases {
+    /// Removes what no container needs: bases that no container directory links to, temporaries
+    /// whose builder is gone and trash that nobody is removing, all left by crashes or by the
+    /// delete that calls this. Failures are logged, not thrown: the next collection tries again.
+    func collectGarbage(log: @escaping DriverLog) async {
+        let doomed: [(path: String, lock: FileLock)]
+        do {
+            doomed = try await OffPool.run { try collect() }
+        } catch {
+            log("collecting unused bases: \(error)")
+            return
+        }
+        for (path, lock) in doomed {
+            do {
+                try await remove(path, log: log)
+            } catch {
+                log("removing \(path): \(error)")
+            }
+            lock.release()
+        }
+    }
+
+    /// Under the lock of `.bases`, moves what is unused into the trash and locks each trash entry
+    /// nobody holds; they are removed after the lock is released. Blocking.
+    private func collect() throws -> [(path: String, lock: FileLock)] {
+        guard LXCDriver.isDirectory(directory) || LXCDriver.isDirectory(trash) else { return [] }
+        return try withLock {
+            var doomed: [(path: String, lock: FileLock)] = []
+            // Containers are dot-free names; `.bases` and `.trash` hold no links that count. A
+            // listing that fails stops the collection rather than finding no container.
+            let containers = try FileManager.default.contentsOfDirectory(atPath: lxcPath)
+            let used = Set(
+                try containers.filter { !$0.hasPrefix(".") }.compactMap { try Self.linkedKey(of: "\(lxcPath)/\($0)") })
+            for entry in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] {
+                let path = "\(directory)/\(entry)"
+                let isBase = !entry.hasPrefix(".")
+                guard isBase ? !used.contains(entry) : entry.hasPrefix(".tmp-") else { continue }
+                // A temporary that is locked is being built.
+                guard let lock = try FileLock.attempt(path) else { continue }
+                doomed.append((try moveToTrash(path), lock))
+            }
+            let moved = Set(doomed.map(\.path))
+            for entry in (try? FileManager.default.contentsOfDirectory(atPath: trash)) ?? [] {
+                let path = "\(trash)/\(entry)"
+                guard !moved.contains(path), let lock = try FileLock.attempt(path) else { continue }
+                doomed.append((path, lock))
+            }
+            return doomed
+        }
+    }
+}
