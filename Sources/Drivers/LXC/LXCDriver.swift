@@ -201,12 +201,15 @@ public struct LXCDriver: InstanceDriver {
 
     public func state(name: String) async throws -> InstanceRuntimeState {
         try Self.validate(name: name)
-        let (directory, config) = try await OffPool.run { [self] in
-            (Self.isDirectory(containerDirectory(name)), Self.isFile(configPath(name)))
+        let (directory, config, fromCgroups) = try await OffPool.run { [self] in
+            let directory = Self.isDirectory(containerDirectory(name))
+            let config = directory && Self.isFile(configPath(name))
+            return (directory, config, config ? cgroupState(name: name) : nil)
         }
         guard directory else { throw InstanceDriverError.notFound(name) }
         // A directory without a config is a create the daemon did not finish: never started.
         guard config else { return InstanceRuntimeState(status: .stopped) }
+        if let fromCgroups { return fromCgroups }
         let output = try await lxc("lxc-info", name, ["-s", "-p"], timeout: .seconds(30), log: { _ in })
         var fields: [String: String] = [:]
         for line in output.stdoutText.split(separator: "\n") {
