@@ -20,11 +20,26 @@ def daemon_with_image(berthd, busybox_images):
     yield berthd
     for name in json.loads(berthd.lxc("list", "--format", "json").stdout or "[]"):
         berthd.lxc("delete", "--force", name["name"])
+    assert leftover_containers(berthd) == []
+
+
+def leftover_containers(berthd) -> list[str]:
+    """What is left in the lxcpath besides the bases kept for images that still exist."""
     containers = berthd.state_dir / "containers"
-    leftovers = sorted(containers.rglob("*")) if containers.exists() else []
-    # Nothing but the (empty) directories of shared bases and removals in progress.
-    leftovers = [path for path in leftovers if path not in (containers / ".bases", containers / ".trash")]
-    assert leftovers == [], f"containers or bases left behind: {leftovers}"
+    if not containers.exists():
+        return []
+    found = []
+    for entry in sorted(containers.iterdir()):
+        if entry.name not in (".bases", ".trash"):
+            found.append(entry.name)
+            continue
+        for inner in sorted(entry.iterdir()):
+            key = inner.name.removeprefix(".image-")
+            marker = entry / f".image-{key}"
+            if entry.name == ".bases" and marker.exists() and os.path.exists(marker.read_text()):
+                continue  # kept for the next container of that image
+            found.append(f"{entry.name}/{inner.name}")
+    return found
 
 
 def state_of(berthd, name: str) -> str:

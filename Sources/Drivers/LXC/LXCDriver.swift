@@ -58,7 +58,7 @@ public struct LXCDriver: InstanceDriver {
                 return .directory
             }
             let key = try await OffPool.run { try RootfsBases.key(ofImage: rootfs, idmap: idmap) }
-            try await bases.link(directory, to: key, log: log) { base in
+            try await bases.link(directory, to: key, image: rootfs, log: log) { base in
                 try await copyTree(rootfs, to: base, shift: OwnershipShift(to: idmap), log: log)
             }
             try await OffPool.run { try Self.makeUpperLayer(directory, for: idmap) }
@@ -85,7 +85,8 @@ public struct LXCDriver: InstanceDriver {
                         operation: "readlink", path: "\(sourceDirectory)/base", errno: ENOENT)
                 }
                 // The same image's base for the target's map, made from the source's if need be.
-                try await bases.link(directory, to: RootfsBases.key(key, for: idmap), log: log) { base in
+                let image = try await OffPool.run { bases.image(of: key) }
+                try await bases.link(directory, to: RootfsBases.key(key, for: idmap), image: image, log: log) { base in
                     try await copyTree("\(bases.directory)/\(key)", to: base, shift: shift, log: log)
                 }
                 try await copyTree(

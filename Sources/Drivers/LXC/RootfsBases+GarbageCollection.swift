@@ -1,7 +1,8 @@
 import Foundation
 
 extension RootfsBases {
-    /// Removes what no container needs: bases that no container directory links to, temporaries
+    /// Removes what no container needs: bases that no container directory links to and whose
+    /// image is gone, temporaries
     /// whose builder is gone and trash that nobody is removing, all left by crashes or by the
     /// delete that calls this. Failures are logged, not thrown: the next collection tries again.
     func collectGarbage(log: @escaping DriverLog) async {
@@ -33,13 +34,22 @@ extension RootfsBases {
             let containers = try FileManager.default.contentsOfDirectory(atPath: lxcPath)
             let used = Set(
                 try containers.filter { !$0.hasPrefix(".") }.compactMap { try Self.linkedKey(of: "\(lxcPath)/\($0)") })
-            for entry in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] {
+            let entries = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+            for entry in entries {
                 let path = "\(directory)/\(entry)"
+                if entry.hasPrefix(".image-") {
+                    // The marker of a base that is gone.
+                    if !entries.contains(String(entry.dropFirst(".image-".count))) { unlink(path) }
+                    continue
+                }
                 let isBase = !entry.hasPrefix(".")
-                guard isBase ? !used.contains(entry) : entry.hasPrefix(".tmp-") else { continue }
+                guard isBase ? !used.contains(entry) && !imageExists(of: entry) : entry.hasPrefix(".tmp-") else {
+                    continue
+                }
                 // A temporary that is locked is being built.
                 guard let lock = try FileLock.attempt(path) else { continue }
                 doomed.append((try moveToTrash(path), lock))
+                if isBase { unlink(imageMarker(entry)) }
             }
             let moved = Set(doomed.map(\.path))
             for entry in (try? FileManager.default.contentsOfDirectory(atPath: trash)) ?? [] {

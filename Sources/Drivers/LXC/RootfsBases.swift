@@ -13,6 +13,10 @@ import Foundation
 ///   a base is never removed between a create seeing it and linking to it.
 /// - What is removed is first renamed into `<lxcpath>/.trash/` while locked by its remover, so it
 ///   disappears at once; a trash entry that nobody holds is a crash's, and is removed.
+///
+/// A base outlives its last container while its image does (`.bases/.image-<key>` names the
+/// image rootfs it was made from): the next container of that image is then made without copying
+/// anything. Once the image is gone, the next collection removes it.
 struct RootfsBases: Sendable {
     let lxcPath: String
 
@@ -36,6 +40,20 @@ struct RootfsBases: Sendable {
         let hex = String(hash, radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex + "-" + tag(idmap)
     }
+
+    /// The file naming the image rootfs base `key` was made from.
+    func imageMarker(_ key: String) -> String { "\(directory)/.image-\(key)" }
+
+    /// Whether base `key` was made from an image rootfs that still exists as it was. Blocking.
+    func imageExists(of key: String) -> Bool {
+        guard let path = try? String(contentsOfFile: imageMarker(key), encoding: .utf8), !path.isEmpty,
+            let current = try? Self.key(ofImage: path, idmap: nil)
+        else { return false }
+        return current.prefix { $0 != "-" } == key.prefix { $0 != "-" }
+    }
+
+    /// The image rootfs base `key` was made from, if it is known. Blocking.
+    func image(of key: String) -> String? { try? String(contentsOfFile: imageMarker(key), encoding: .utf8) }
 
     /// The key of the base of the same image as `key` for another id map.
     static func key(_ key: String, for idmap: IDMap?) -> String {
@@ -66,8 +84,10 @@ struct RootfsBases: Sendable {
     /// Links `container` (a directory) to base `key`, first running `build` to fill an empty
     /// directory with the base unless the base exists. Concurrent calls for one base in this
     /// process build it once.
+    /// `image` is the image rootfs the base is made from (nil if unknown): the base is kept while
+    /// it exists.
     func link(
-        _ container: String, to key: String, log: @escaping DriverLog,
+        _ container: String, to key: String, image: String?, log: @escaping DriverLog,
         build: @escaping @Sendable (_ directory: String) async throws -> Void
     ) async throws {
         let base = "\(directory)/\(key)"
@@ -87,7 +107,7 @@ struct RootfsBases: Sendable {
                 log("linked \(container)/base to \(base)")
                 return
             }
-            try await RootfsBaseBuilds.shared.run(base) { try await make(key, log: log, build: build) }
+            try await RootfsBaseBuilds.shared.run(base) { try await make(key, image: image, log: log, build: build) }
         }
         throw InstanceDriverError.fileSystem(operation: "link", path: base, errno: ENOENT)
     }
@@ -102,7 +122,8 @@ struct RootfsBases: Sendable {
 
     /// Builds base `key` in a locked temporary and renames it into place.
     private func make(
-        _ key: String, log: @escaping DriverLog, build: @Sendable (_ directory: String) async throws -> Void
+        _ key: String, image: String?, log: @escaping DriverLog,
+        build: @Sendable (_ directory: String) async throws -> Void
     ) async throws {
         let base = "\(directory)/\(key)"
         let (temporary, lock) = try await OffPool.run {
@@ -123,6 +144,8 @@ struct RootfsBases: Sendable {
                     guard rename(temporary, base) == 0 else {
                         throw InstanceDriverError.fileSystem(operation: "rename", path: temporary, errno: errno)
                     }
+                    // Without the marker (a crash here) the base only lives as long as its containers.
+                    if let image { try? LXCDriver.writeAtomically(image, to: imageMarker(key)) }
                     return true
                 }
             }

@@ -65,13 +65,14 @@ struct RootfsBasesTests {
                 InstanceSpec(name: privileged, privileged: true), rootfs: fixture.rootfs, log: { _ in })
             #expect(LXCFixture.bases(in: driver.lxcPath).count == 2)
             try await driver.delete(name: privileged, log: { _ in })
-            #expect(LXCFixture.bases(in: driver.lxcPath) == [base])
+            // Kept while the image exists, for the next privileged container.
+            #expect(LXCFixture.bases(in: driver.lxcPath).count == 2)
 
             try await driver.stop(name: second, timeout: .seconds(10), force: true, log: { _ in })
             try await driver.rename(from: second, to: renamed, log: { _ in })
             try await driver.stop(name: first, timeout: .seconds(10), force: true, log: { _ in })
             try await driver.delete(name: first, log: { _ in })
-            #expect(LXCFixture.bases(in: driver.lxcPath) == [base])
+            #expect(LXCFixture.bases(in: driver.lxcPath).contains(base))
             try await driver.start(name: renamed, log: { _ in })
             #expect(try await driver.state(name: renamed).status == .running)
             try await driver.stop(name: renamed, timeout: .seconds(10), force: true, log: { _ in })
@@ -131,14 +132,41 @@ struct RootfsBasesTests {
             try await driver.delete(name: "missing", log: { _ in })
             #expect(
                 try LXCFixture.leftovers(in: driver.lxcPath) == [
-                    ".bases/.tmp-building", ".bases/\(halfBase)", ".bases/\(used)", "half", "kept",
+                    ".bases/.tmp-building", ".bases/\(halfBase)", "half", "kept",
                 ])
+            #expect(LXCFixture.bases(in: driver.lxcPath) == [halfBase, used])
             #expect(try await driver.state(name: "half") == InstanceRuntimeState(status: .stopped))
             try await driver.delete(name: "half", log: { _ in })
-            #expect(try LXCFixture.leftovers(in: driver.lxcPath) == [".bases/.tmp-building", ".bases/\(used)", "kept"])
+            #expect(try LXCFixture.leftovers(in: driver.lxcPath) == [".bases/.tmp-building", "kept"])
             building.release()
             try await driver.delete(name: "kept", log: { _ in })
             #expect(try LXCFixture.leftovers(in: driver.lxcPath) == [])
+        }
+    }
+
+    @Test func aBaseOutlivesItsContainersWhileItsImageExists() async throws {
+        let fixture = try fixture
+        let driver = try privateDriver()
+        let image = "\(driver.lxcPath)-image"
+        try await HostCommand("/bin/cp", ["-a", "-T", "--", fixture.rootfs, image]).run()
+        defer { try? FileManager.default.removeItem(atPath: image) }
+        try await LXCFixture.removing(["one", "two"], driver: driver) {
+            let log = LogLines()
+            try await driver.create(InstanceSpec(name: "one"), rootfs: image, log: log.sink)
+            try await driver.delete(name: "one", log: { _ in })
+            let base = try #require(LXCFixture.bases(in: driver.lxcPath).first)
+            // The next container of the image copies nothing.
+            try await driver.create(InstanceSpec(name: "two"), rootfs: image, log: log.sink)
+            #expect(log.all.filter { $0.hasPrefix("made base ") }.count == 1)
+            #expect(LXCFixture.bases(in: driver.lxcPath) == [base])
+            try await driver.delete(name: "two", log: { _ in })
+            #expect(LXCFixture.bases(in: driver.lxcPath) == [base])
+
+            // The image is deleted: the next collection removes its base and marker.
+            try FileManager.default.removeItem(atPath: image)
+            try await driver.delete(name: "missing", log: { _ in })
+            let remaining = try FileManager.default.contentsOfDirectory(atPath: "\(driver.lxcPath)/.bases")
+            #expect(remaining == [])
         }
     }
 }

@@ -97,13 +97,24 @@ extension LXCFixture {
         var found: [String] = []
         for entry in try FileManager.default.contentsOfDirectory(atPath: lxcPath).sorted() {
             if entry == ".bases" || entry == ".trash" {
-                found += try FileManager.default.contentsOfDirectory(atPath: "\(lxcPath)/\(entry)").sorted()
+                let entries = try FileManager.default.contentsOfDirectory(atPath: "\(lxcPath)/\(entry)").sorted()
+                // A base kept for an image that still exists (with its marker) is not left over.
+                let kept = entry == ".bases" ? Set(entries.filter { keptForImage($0, in: lxcPath) }) : []
+                found += entries.filter { !kept.contains($0) && !kept.contains("\($0.dropFirst(".image-".count))") }
                     .map { "\(entry)/\($0)" }
             } else {
                 found.append(entry)
             }
         }
         return found
+    }
+
+    /// Whether `.bases/<key>` is kept because the image rootfs its marker names still exists.
+    static func keptForImage(_ key: String, in lxcPath: String) -> Bool {
+        guard !key.hasPrefix("."),
+            let image = try? String(contentsOfFile: "\(lxcPath)/.bases/.image-\(key)", encoding: .utf8)
+        else { return false }
+        return FileManager.default.fileExists(atPath: image)
     }
 
     /// The bases in the lxcpath, by key.
