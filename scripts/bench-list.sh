@@ -38,11 +38,14 @@ chmod 711 "$work"  # unprivileged containers' root must reach its rootfs
 pid=""
 lxd_dir=""
 delete_all() { # LXD_DIR
-    LXD_DIR="$1" lxc list --format csv -c n 2>/dev/null | grep "^$prefix" | while read -r name; do
+    local names
+    names="$(LXD_DIR="$1" lxc list --format csv -c n 2>/dev/null | grep "^$prefix" || true)"
+    for name in $names; do
         LXD_DIR="$1" lxc delete --force "$name" >/dev/null 2>&1 || true
     done
 }
 cleanup() {
+    set +e
     if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
         delete_all "$work/state"
         kill "$pid"; wait "$pid" 2>/dev/null || true
