@@ -1,6 +1,9 @@
 /// Why an image could not be imported, found or removed. The API maps these to LXD's errors.
 public enum ImageError: Error, Equatable, CustomStringConvertible {
     case invalidMetadata(String)
+    /// The uploaded bytes are not an image Berth can import: not a tarball, a malformed
+    /// `multipart/form-data` body, parts LXD would not accept, a squashfs rootfs without
+    /// squashfs-tools on the host. A 400 when found at upload, the operation's error after.
     case invalidTarball(String)
     case alreadyExists(fingerprint: String)
     case notFound

@@ -23,10 +23,14 @@ public enum ImageOperations {
                             value.stringValue.map { (key, $0) }
                         }
                         let image = try await store.importUpload(
-                            path: payload["upload"]?.stringValue ?? "",
-                            filename: payload["filename"]?.stringValue ?? "",
+                            StagedUpload(payload: payload), filename: payload["filename"]?.stringValue ?? "",
                             isPublic: payload["public"]?.boolValue ?? false, properties: properties,
-                            log: { await context.log($0) })
+                            expectedFingerprint: payload["expected_fingerprint"]?.stringValue ?? "",
+                            progress: { await context.progress($0) }, log: { await context.log($0) })
+                        // LXD replaces the metadata with the result: the progress is over.
+                        for key in ["progress"] + ImageStore.progressStages.map({ $0 + "_progress" }) {
+                            await context.setMetadata(key, nil)
+                        }
                         await context.setMetadata("fingerprint", .string(image.fingerprint))
                         await context.setMetadata("size", .string(String(image.size)))
                         await lifecycle.emit(

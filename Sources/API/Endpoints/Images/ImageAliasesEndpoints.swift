@@ -4,7 +4,8 @@ import JSON
 import Operations
 import Store
 
-/// `/1.0/images/aliases` (LXD's `lxd/images.go` alias handlers). Aliases change synchronously, as in LXD.
+/// `/1.0/images/aliases` (LXD's `lxd/images.go` alias handlers): create, list, get, update, rename,
+/// delete. Aliases change synchronously, as in LXD.
 enum ImageAliasesEndpoints {
     struct AliasPost: Decodable {
         var name: String
@@ -46,7 +47,13 @@ enum ImageAliasesEndpoints {
                 }),
             Endpoint(
                 "/1.0/images/aliases/{name}",
-                get: .deferred { request in .sync(ImageJSON.alias(try find(request, context))) },
+                get: .deferred { request in
+                    let alias = try find(request, context)
+                    return .sync(ImageJSON.alias(alias), etag: etag(alias))
+                },
+                put: .deferred { request in try await put(request, context: context) },
+                post: .deferred { request in try await rename(request, context: context) },
+                patch: .deferred { request in try await patch(request, context: context) },
                 delete: .deferred { request in
                     let alias = try find(request, context)
                     try context.database.write { _ = try $0.deleteImageAlias(name: alias.name) }

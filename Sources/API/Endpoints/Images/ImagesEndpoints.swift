@@ -5,7 +5,8 @@ import JSON
 import Operations
 import Store
 
-/// `/1.0/images` (LXD's `lxd/images.go`): raw uploads (`lxc image import`), listing and deletion.
+/// `/1.0/images` (LXD's `lxd/images.go`): uploads (`lxc image import`, unified or split), listing,
+/// updates and deletion.
 enum ImagesEndpoints {
     static func endpoints(_ context: APIContext, store: ImageStore) -> [Endpoint] {
         [
@@ -18,8 +19,10 @@ enum ImagesEndpoints {
                 get: .deferred { request in
                     let image = try store.image(prefix: request.parameters["fingerprint"] ?? "")
                     let aliases = try context.database.read { try $0.imageAliases(fingerprint: image.fingerprint) }
-                    return .sync(ImageJSON.image(image, aliases: aliases))
+                    return .sync(ImageJSON.image(image, aliases: aliases), etag: ImageWritable(image).etag)
                 },
+                put: .deferred { request in try await put(request, context: context, store: store) },
+                patch: .deferred { request in try await patch(request, context: context, store: store) },
                 delete: .deferred { request in
                     let image = try store.image(prefix: request.parameters["fingerprint"] ?? "")
                     return try await OperationSubmitter.submit(
@@ -44,43 +47,5 @@ enum ImagesEndpoints {
                     url: "/1.0/images/\(image.fingerprint)",
                     object: query.needsObjects ? ImageJSON.image(image, aliases: aliases) : nil)
             })
-    }
-
-    /// `POST /1.0/images` with the image file as the body (`application/octet-stream`, LXD's raw
-    /// upload). The file is on disk before the import operation is committed and `202` answered.
-    static func upload(_ request: APIRequest, context: APIContext, store: ImageStore) async throws -> APIResponse {
-        let headers = request.http.headers
-        let contentType = headers["Content-Type"] ?? ""
-        guard contentType.hasPrefix("application/octet-stream") else {
-            throw APIError.badRequest(
-                "Only raw image uploads (Content-Type: application/octet-stream) are supported so far")
-        }
-        guard !request.http.body.isEmpty else { throw APIError.badRequest("The uploaded image is empty") }
-        let isPublic = ["true", "1"].contains(headers["X-LXD-public"]?.lowercased() ?? "")
-        let properties = try propertiesHeader(headers["X-LXD-properties"] ?? "")
-        let path = try await store.stageUpload(request.http.body)
-        let filename = headers["X-LXD-filename"].flatMap { $0.isEmpty ? nil : $0 } ?? ""
-        return try await OperationSubmitter.submit(
-            SubmitRequest(
-                type: ImageOperations.importType, queueKey: ImageOperations.queueKey,
-                payload: .object([
-                    ("upload", .string(path)), ("filename", .string(filename)), ("public", .bool(isPublic)),
-                    ("properties", .object(properties.map { ($0.0, .string($0.1)) })),
-                ]),
-                project: request.project),
-            for: request, context: context)
-    }
-
-    /// `X-LXD-properties`: a URL-encoded query string (`os=busybox&release=1.35`).
-    static func propertiesHeader(_ text: String) throws -> [(String, String)] {
-        guard !text.isEmpty else { return [] }
-        return try text.split(separator: "&").map { pair in
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let key = parts.first.flatMap({ String($0).removingPercentEncoding }), !key.isEmpty else {
-                throw APIError.badRequest("Invalid X-LXD-properties header")
-            }
-            let value = parts.count > 1 ? (String(parts[1]).removingPercentEncoding ?? "") : ""
-            return (key, value)
-        }
     }
 }
