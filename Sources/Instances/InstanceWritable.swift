@@ -59,6 +59,16 @@ public struct InstanceWritable: Sendable, Equatable {
                 .encoded)
     }
 
+    /// These values with `current`'s volatile keys that they do not set: LXD keeps its runtime
+    /// state across a replace of the config.
+    public func keepingVolatileKeys(of current: InstanceWritable) -> InstanceWritable {
+        var values = self
+        for (key, value) in current.config where key.hasPrefix("volatile.") && values.config[key] == nil {
+            values.config[key] = value
+        }
+        return values
+    }
+
     /// `row` with these values.
     public func applied(to row: InstanceRow) -> InstanceRow {
         var row = row

@@ -49,4 +49,16 @@ import Testing
             taken.insert(name)
         }
     }
+
+    @Test func aReplaceKeepsTheVolatileKeysItDoesNotSet() {
+        var current = InstanceWritable(Self.row)
+        current.config["volatile.base_image"] = "abc"
+        current.config["volatile.idmap"] = "x"
+        var new = current
+        new.config = ["user.a": "1", "volatile.idmap": "y"]
+        #expect(
+            new.keepingVolatileKeys(of: current).config == [
+                "user.a": "1", "volatile.idmap": "y", "volatile.base_image": "abc",
+            ])
+    }
 }

@@ -10,16 +10,11 @@ enum CollectionFormat: Sendable, Equatable {
     /// media types listed in `Accept` wins (parameters and q-values are ignored); anything else, or no
     /// `Accept`, gets the envelope LXD clients expect.
     static func negotiate(_ headers: HTTPHeaders) -> CollectionFormat {
-        for value in headers.values(for: "Accept") {
-            for range in value.split(separator: ",") {
-                let mediaType = (range.split(separator: ";", maxSplits: 1).first ?? "").filter {
-                    $0 != " " && $0 != "\t"
-                }
-                switch mediaType.lowercased() {
-                case "application/x-ndjson": return .ndjson
-                case "application/json": return .envelope
-                default: continue
-                }
+        for mediaType in headers.acceptedMediaTypes {
+            switch mediaType {
+            case "application/x-ndjson": return .ndjson
+            case "application/json": return .envelope
+            default: continue
             }
         }
         return .envelope

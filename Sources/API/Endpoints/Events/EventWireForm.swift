@@ -15,17 +15,11 @@ enum EventWireForm: Equatable {
     /// (parameters and q-values are ignored). Nil for anything else.
     static func negotiate(_ headers: HTTPHeaders) -> EventWireForm? {
         if headers.containsToken("websocket", in: "Upgrade") { return .webSocket }
-        for value in headers.values(for: "Accept") {
-            for range in value.split(separator: ",") {
-                // Media types have no spaces inside (RFC 9110 §8.3.1): dropping them all trims.
-                let mediaType = (range.split(separator: ";", maxSplits: 1).first ?? "").filter {
-                    $0 != " " && $0 != "\t"
-                }
-                switch mediaType.lowercased() {
-                case "application/x-ndjson": return .ndjson
-                case "text/event-stream": return .serverSentEvents
-                default: continue
-                }
+        for mediaType in headers.acceptedMediaTypes {
+            switch mediaType {
+            case "application/x-ndjson": return .ndjson
+            case "text/event-stream": return .serverSentEvents
+            default: continue
             }
         }
         return nil

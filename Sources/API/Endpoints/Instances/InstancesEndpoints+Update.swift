@@ -18,14 +18,11 @@ extension InstancesEndpoints {
         if let restore = body.restore, !restore.isEmpty {
             throw APIError.badRequest("Snapshots are not supported yet, so there is nothing to restore")
         }
-        var values = InstanceWritable(
+        let values = InstanceWritable(
             architecture: body.architecture.flatMap { $0.isEmpty ? nil : $0 } ?? current.architecture,
             description: body.description ?? "", ephemeral: body.ephemeral ?? false, config: body.config ?? [:],
-            devices: body.devices ?? [:], profiles: body.profiles ?? [])
-        // LXD keeps its volatile keys across an update unless the request sets them.
-        for (key, value) in current.config where key.hasPrefix("volatile.") && values.config[key] == nil {
-            values.config[key] = value
-        }
+            devices: body.devices ?? [:], profiles: body.profiles ?? []
+        ).keepingVolatileKeys(of: current)
         try await service.check(values, name: row.name, current: current)
         return try await OperationSubmitter.submit(
             updateRequest(row, from: current, to: values, project: request.project), for: request, context: context)

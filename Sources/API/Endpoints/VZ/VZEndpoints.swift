@@ -64,9 +64,7 @@ enum VZEndpoints {
                     }
                     var values = current
                     values.config = body.config ?? [:]
-                    for (key, value) in current.config where key.hasPrefix("volatile.") && values.config[key] == nil {
-                        values.config[key] = value
-                    }
+                    values = values.keepingVolatileKeys(of: current)
                     try await service.check(values, name: row.name, current: current)
                     return try await OperationSubmitter.submit(
                         InstancesEndpoints.updateRequest(
