@@ -1,5 +1,8 @@
 import Drivers
+import HTTP
+import Images
 import Instances
+import Server
 
 /// Every endpoint Berth serves, as one table (LXD's `api10` list).
 public enum BerthAPI {
@@ -18,6 +21,18 @@ public enum BerthAPI {
             }
         }
         return endpoints
+    }
+
+    /// Where the server writes request bodies that should not be held in memory (image uploads,
+    /// into the image store's `uploads/`); nil for the others.
+    public static func bodySinkProvider(_ context: APIContext)
+        -> (@Sendable (HTTPMethod, String, HTTPHeaders) -> (any HTTPBodySink)?)?
+    {
+        guard let uploads = context.images?.uploadsDirectory else { return nil }
+        return { method, target, _ in
+            guard ImagesEndpoints.spoolsBody(method: method, target: target) else { return nil }
+            return FileBodySink(directory: uploads, maxBytes: ImagesEndpoints.maxUploadBytes)
+        }
     }
 
     /// The responder for `context`, with `extra` endpoints (a test daemon's) after Berth's own.

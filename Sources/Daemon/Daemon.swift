@@ -88,6 +88,7 @@ struct Daemon {
         var serverConfiguration = ServerConfiguration()
         // Keep descriptors for the database, the store writer and the host commands of workers.
         serverConfiguration.maxConnections = max(64, FileDescriptorLimit.raiseToMaximum() - 256)
+        serverConfiguration.bodySinkProvider = BerthAPI.bodySinkProvider(context)
         let server = HTTPServer(
             configuration: serverConfiguration,
             responder: BerthAPI.responder(context, extra: extensions.endpoints(context)))

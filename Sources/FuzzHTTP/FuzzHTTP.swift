@@ -49,6 +49,10 @@ func splitPoints(_ input: UnsafeBufferPointer<UInt8>) -> [Int] {
 /// Feeds `input` to a parser, whole or cut at `pieces`, draining `next()` after every append.
 func parseHTTP(_ input: UnsafeBufferPointer<UInt8>, pieces: [Int]) -> HTTPOutcome {
     var parser = HTTPRequestParser(limits: HTTPParserLimits(maxHeaderBytes: 2048, maxBodyBytes: 4096))
+    // POSTs to /spool take the spooling path, so that it too must parse the same however split.
+    parser.bodySinkProvider = { method, target, _ in
+        method == .post && target.hasPrefix("/spool") ? DigestSink(maxBytes: 8192) : nil
+    }
     var outcome = HTTPOutcome()
     var start = 0
     for end in pieces + [input.count] where end >= start {
@@ -211,4 +215,28 @@ func sameUpToNumberKind(_ before: JSONValue, _ after: JSONValue) -> Bool {
         a.count == b.count && zip(a, b).allSatisfy { $0.0 == $1.0 && sameUpToNumberKind($0.1, $1.1) }
     default: before == after
     }
+}
+
+/// A body sink that keeps a digest of what it is given; its "path" is that digest, so comparing
+/// requests compares the spooled bytes.
+final class DigestSink: HTTPBodySink, @unchecked Sendable {
+    // Unchecked: one parser, one thread.
+    let maxBytes: Int
+    private var digest: UInt64 = 0xcbf2_9ce4_8422_2325
+    private var count = 0
+
+    init(maxBytes: Int) { self.maxBytes = maxBytes }
+
+    func write(_ bytes: UnsafeRawBufferPointer) throws(HTTPParserError) {
+        for byte in bytes {
+            digest = (digest ^ UInt64(byte)) &* 0x0100_0000_01b3
+        }
+        count += bytes.count
+    }
+
+    func finish() throws(HTTPParserError) -> HTTPSpooledBody {
+        HTTPSpooledBody(path: String(digest, radix: 16), byteCount: count)
+    }
+
+    func discard() {}
 }

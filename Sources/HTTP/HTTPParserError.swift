@@ -60,6 +60,10 @@ public enum HTTPParserError: Error, Sendable, Equatable {
     /// The body is, or announces that it will be, longer than `limit` bytes. Status 413.
     case bodyTooLarge(limit: Int)
 
+    /// The server could not store a body it spools to a file (``HTTPBodySink``): a full disk, say.
+    /// Status 500.
+    case bodyNotStored(reason: String)
+
     /// The status the server answers with.
     public var status: HTTPStatus {
         switch self {
@@ -67,6 +71,7 @@ public enum HTTPParserError: Error, Sendable, Equatable {
         case .unsupportedTransferEncoding: .notImplemented
         case .headersTooLarge: .requestHeaderFieldsTooLarge
         case .bodyTooLarge: .contentTooLarge
+        case .bodyNotStored: .internalServerError
         case .invalidRequestLine, .invalidTarget, .bareLineFeed, .invalidHeaderName, .invalidHeaderValue,
             .obsoleteLineFolding, .invalidContentLength, .conflictingFraming, .invalidTransferEncoding,
             .invalidChunkedBody:
@@ -105,6 +110,8 @@ public enum HTTPParserError: Error, Sendable, Equatable {
             "Request header fields too large (limit \(limit) bytes)"
         case .bodyTooLarge(let limit):
             "Request body too large (limit \(limit) bytes)"
+        case .bodyNotStored(let reason):
+            "The request body could not be stored: \(reason)"
         }
     }
 }

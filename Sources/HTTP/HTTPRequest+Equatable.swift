@@ -3,6 +3,6 @@
 extension HTTPRequest: Equatable {
     public static func == (lhs: HTTPRequest, rhs: HTTPRequest) -> Bool {
         lhs.method == rhs.method && lhs.target == rhs.target && lhs.version == rhs.version
-            && lhs.headers == rhs.headers && lhs.body == rhs.body
+            && lhs.headers == rhs.headers && lhs.body == rhs.body && lhs.spooledBody == rhs.spooledBody
     }
 }

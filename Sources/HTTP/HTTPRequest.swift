@@ -6,16 +6,19 @@ public struct HTTPRequest: Sendable {
     public var version: HTTPVersion
     public var headers: HTTPHeaders
     public var body: [UInt8]
+    /// The body, when the server wrote it to a file as it arrived (then `body` is empty).
+    public var spooledBody: HTTPSpooledBody?
 
     public init(
         method: HTTPMethod, target: String, version: HTTPVersion = .http1_1, headers: HTTPHeaders = [:],
-        body: [UInt8] = []
+        body: [UInt8] = [], spooledBody: HTTPSpooledBody? = nil
     ) {
         self.method = method
         self.target = target
         self.version = version
         self.headers = headers
         self.body = body
+        self.spooledBody = spooledBody
     }
 
     /// The path part of the target, still percent-encoded.

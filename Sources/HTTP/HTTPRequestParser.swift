@@ -29,6 +29,8 @@ public struct HTTPRequestParser: Sendable {
         case head
         /// Waiting until `length` body bytes are buffered.
         case fixedBody(Head, length: Int)
+        /// Passing the next `remaining` body bytes to ``sink`` as they arrive.
+        case spooledBody(Head, remaining: Int)
         /// Waiting for a `chunk-size [chunk-ext] CRLF` line (RFC 9112 §7.1).
         case chunkSize(Head)
         /// Copying `remaining` bytes of chunk data.
@@ -70,11 +72,26 @@ public struct HTTPRequestParser: Sendable {
     /// Whether the single tolerated empty line before this request was consumed.
     var skippedEmptyLine = false
     var body: [UInt8] = []
+    /// Body bytes taken so far for the current request, in ``body`` or in ``sink``.
+    var bodyByteCount = 0
+    /// Where the current request's body goes instead of ``body``, if the provider chose one.
+    var sink: (any HTTPBodySink)?
     var trailerBytes = 0
     var expectContinue = false
 
+    /// Chooses, from each request's head, a sink for its body; nil (or no provider) keeps the body
+    /// in memory within ``limits``. Asked only for requests that have a body.
+    public var bodySinkProvider:
+        (@Sendable (_ method: HTTPMethod, _ target: String, _ headers: HTTPHeaders) -> (any HTTPBodySink)?)?
+
     public init(limits: HTTPParserLimits = .init()) {
         self.limits = limits
+    }
+
+    /// The connection is closing: a body being spooled is removed.
+    public mutating func abandon() {
+        sink?.discard()
+        sink = nil
     }
 
     /// Buffers bytes read from the connection.
@@ -89,7 +106,7 @@ public struct HTTPRequestParser: Sendable {
         switch state {
         case .head: input.readIndex < input.bytes.count
         case .failed: false
-        case .fixedBody, .chunkSize, .chunkData, .chunkDataEnd, .trailers: true
+        case .fixedBody, .spooledBody, .chunkSize, .chunkData, .chunkDataEnd, .trailers: true
         }
     }
 
@@ -97,7 +114,7 @@ public struct HTTPRequestParser: Sendable {
     /// server uses it to apply a body timeout (progress-based) instead of the header timeout.
     public var isReadingBody: Bool {
         switch state {
-        case .fixedBody, .chunkSize, .chunkData, .chunkDataEnd, .trailers: true
+        case .fixedBody, .spooledBody, .chunkSize, .chunkData, .chunkDataEnd, .trailers: true
         case .head, .failed: false
         }
     }
@@ -135,6 +152,7 @@ public struct HTTPRequestParser: Sendable {
         } catch {
             state = .failed(error)
             expectContinue = false
+            abandon()
             throw error
         }
     }
@@ -151,9 +169,12 @@ public struct HTTPRequestParser: Sendable {
                 case .none, .length(0):
                     return complete(head, body: [])
                 case .length(let length):
-                    state = .fixedBody(head, length: length)
+                    sink = bodySinkProvider?(head.method, head.target, head.headers)
+                    guard length <= bodyLimit else { throw .bodyTooLarge(limit: bodyLimit) }
+                    state = sink == nil ? .fixedBody(head, length: length) : .spooledBody(head, remaining: length)
                     expectContinue = head.expectsContinue
                 case .chunked:
+                    sink = bodySinkProvider?(head.method, head.target, head.headers)
                     state = .chunkSize(head)
                     expectContinue = head.expectsContinue
                 }
@@ -164,6 +185,15 @@ public struct HTTPRequestParser: Sendable {
                 input.readIndex += length
                 return complete(head, body: body)
 
+            case .spooledBody(let head, let remaining):
+                let count = min(input.readableCount, remaining)
+                try takeBody(count)
+                guard count == remaining else {
+                    state = .spooledBody(head, remaining: remaining - count)
+                    return nil
+                }
+                return try completeSpooled(head)
+
             case .chunkSize(let head):
                 guard let line = try readLine(limit: Self.maxChunkLineBytes, tooLong: .invalidChunkedBody) else {
                     return nil
@@ -173,19 +203,16 @@ public struct HTTPRequestParser: Sendable {
                     trailerBytes = 0
                     state = .trailers(head)
                 } else {
-                    guard size <= limits.maxBodyBytes - body.count else {
-                        throw .bodyTooLarge(limit: limits.maxBodyBytes)
+                    guard size <= bodyLimit - bodyByteCount else { throw .bodyTooLarge(limit: bodyLimit) }
+                    if sink == nil && body.isEmpty {
+                        body.reserveCapacity(min(size, InputBuffer.retainedCapacity))
                     }
-                    if body.isEmpty { body.reserveCapacity(min(size, InputBuffer.retainedCapacity)) }
                     state = .chunkData(head, remaining: size)
                 }
 
             case .chunkData(let head, let remaining):
                 let count = min(input.readableCount, remaining)
-                if count > 0 {
-                    body.append(contentsOf: input.bytes[input.readIndex..<input.readIndex + count])
-                    input.readIndex += count
-                }
+                try takeBody(count)
                 guard count == remaining else {
                     state = .chunkData(head, remaining: remaining - count)
                     return nil
@@ -209,6 +236,7 @@ public struct HTTPRequestParser: Sendable {
                 else { return nil }
                 trailerBytes += line.count + 2
                 if line.isEmpty {
+                    if sink != nil { return try completeSpooled(head) }
                     let body = self.body
                     self.body = []
                     return complete(head, body: body)
@@ -222,12 +250,47 @@ public struct HTTPRequestParser: Sendable {
         }
     }
 
+    /// The body limit of the current request: its sink's, or the in-memory one.
+    private var bodyLimit: Int { sink?.maxBytes ?? limits.maxBodyBytes }
+
+    /// Moves `count` buffered body bytes into the sink or into ``body``.
+    private mutating func takeBody(_ count: Int) throws(HTTPParserError) {
+        guard count > 0 else { return }
+        let range = input.readIndex..<input.readIndex + count
+        if let sink {
+            // Array's closures rethrow untyped errors; the parser's errors are typed.
+            let failure = input.bytes.withUnsafeBytes { bytes -> HTTPParserError? in
+                do throws(HTTPParserError) {
+                    try sink.write(UnsafeRawBufferPointer(rebasing: bytes[range]))
+                    return nil
+                } catch {
+                    return error
+                }
+            }
+            if let failure { throw failure }
+        } else {
+            body.append(contentsOf: input.bytes[range])
+        }
+        input.readIndex += count
+        bodyByteCount += count
+    }
+
+    /// Finishes the sink's file and builds the request that carries it.
+    private mutating func completeSpooled(_ head: Head) throws(HTTPParserError) -> HTTPRequest {
+        guard let sink else { return complete(head, body: []) }
+        var request = complete(head, body: [])
+        request.spooledBody = try sink.finish()
+        return request
+    }
+
     /// Resets the per-request state and builds the request.
     private mutating func complete(_ head: Head, body: [UInt8]) -> HTTPRequest {
         state = .head
         scanned = 0
         skippedEmptyLine = false
         expectContinue = false
+        bodyByteCount = 0
+        sink = nil
         return HTTPRequest(
             method: head.method, target: head.target, version: head.version, headers: head.headers, body: body)
     }
@@ -279,7 +342,6 @@ public struct HTTPRequestParser: Sendable {
         let limit = limits.maxHeaderBytes
         let end = min(input.bytes.count, start + max(limit, 0))
         let resume = start + scanned
-        let limits = self.limits
         let parsed = try input.bytes.withUnsafeBufferPointer {
             (bytes) throws(HTTPParserError) -> (Head, Framing, Int)? in
             var i = resume
@@ -288,7 +350,7 @@ public struct HTTPRequestParser: Sendable {
                     guard i > start && bytes[i - 1] == ASCII.cr else { throw .bareLineFeed }
                     if i - start >= 3 && bytes[i - 2] == ASCII.lf {
                         let head = UnsafeBufferPointer(rebasing: bytes[start..<(i + 1)])
-                        let (parsed, framing) = try Self.parseHead(head, limits: limits)
+                        let (parsed, framing) = try Self.parseHead(head)
                         return (parsed, framing, i + 1)
                     }
                 }
@@ -308,7 +370,7 @@ public struct HTTPRequestParser: Sendable {
 
     /// Parses a whole head, `bytes` ending in CRLF CRLF.
     static func parseHead(
-        _ bytes: UnsafeBufferPointer<UInt8>, limits: HTTPParserLimits
+        _ bytes: UnsafeBufferPointer<UInt8>
     ) throws(HTTPParserError) -> (Head, Framing) {
         // Every LF in `bytes` is known to follow a CR, so lines split on LF and drop one byte.
         var lineEnd = 0
@@ -356,7 +418,7 @@ public struct HTTPRequestParser: Sendable {
             }
             framing = .chunked
         } else if let contentLength {
-            guard contentLength <= limits.maxBodyBytes else { throw .bodyTooLarge(limit: limits.maxBodyBytes) }
+            // Checked against the limit once the body's sink (if any) is known.
             framing = .length(contentLength)
         } else {
             framing = .none

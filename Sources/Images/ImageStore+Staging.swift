@@ -35,4 +35,43 @@ extension ImageStore {
             }
         }
     }
+
+    /// Stages a raw upload the server already wrote to `file` (a spooled body in `uploads/`): synced
+    /// and renamed, never copied.
+    public func stageUpload(file: String) async throws -> StagedUpload {
+        let path = "\(directory)/uploads/\(UUID().uuidString.lowercased())"
+        try await OffPool.run {
+            let descriptor = open(file, O_RDONLY | O_CLOEXEC)
+            guard descriptor >= 0 else { throw ImageError.invalidTarball("the uploaded body is gone") }
+            defer { close(descriptor) }
+            // A disk failure, not the client's: a 500.
+            guard fsync(descriptor) == 0, rename(file, path) == 0 else {
+                throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+            }
+        }
+        return StagedUpload(metadata: path)
+    }
+
+    /// As `stageSplitUpload(_:boundary:)`, reading the body from `file` a chunk at a time.
+    public func stageSplitUpload(file: String, boundary: String) async throws -> StagedUpload {
+        let base = "\(directory)/uploads/\(UUID().uuidString.lowercased())"
+        let upload = StagedUpload(metadata: base + ".metadata", rootfs: base + ".rootfs")
+        return try await OffPool.run {
+            do {
+                let descriptor = open(file, O_RDONLY | O_CLOEXEC)
+                guard descriptor >= 0 else { throw ImageError.invalidTarball("the uploaded body is gone") }
+                defer { close(descriptor) }
+                var buffer = [UInt8](repeating: 0, count: SplitUploadWriter.chunkBytes)
+                return try SplitUploadWriter(upload: upload).write(boundary: boundary) {
+                    let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+                    guard count >= 0 else { throw ImageError.invalidTarball("reading the uploaded body failed") }
+                    return count == 0 ? nil : buffer[0..<count]
+                }
+            } catch {
+                for path in upload.files { unlink(path) }
+                if let error = error as? MultipartError { throw ImageError.invalidTarball(error.description) }
+                throw error
+            }
+        }
+    }
 }

@@ -25,7 +25,19 @@ public final class ImageStore: Sendable {
         // Containers' mapped root reads the unpacked rootfs while it is copied: the tree itself
         // stays root's, the top only needs to be traversable.
         chmod(directory, 0o711)
+        // Request bodies the server was receiving when the daemon stopped: no request owns them.
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: uploadsDirectory)) ?? []
+        where name.hasPrefix(Self.bodyPrefix) {
+            unlink("\(uploadsDirectory)/\(name)")
+        }
     }
+
+    /// Where uploads are staged, and where the server spools upload bodies as they arrive (the
+    /// same file system, so staging a spooled body is a rename).
+    public var uploadsDirectory: String { "\(directory)/uploads" }
+
+    /// The name prefix of bodies the server spools (`FileBodySink`).
+    static let bodyPrefix = ".body-"
 
     /// Where an image's root filesystem is unpacked: what instance creation copies, whatever the
     /// format the image was uploaded in.

@@ -9,16 +9,24 @@ struct SplitUploadWriter {
     static let chunkBytes = 1 << 20
 
     func write(_ body: [UInt8], boundary: String) throws -> StagedUpload {
+        var offset = 0
+        return try write(boundary: boundary) {
+            guard offset < body.count else { return nil }
+            let end = min(body.count, offset + Self.chunkBytes)
+            defer { offset = end }
+            return body[offset..<end]
+        }
+    }
+
+    /// Writes the parts of the body that `nextChunk` yields, a chunk at a time, until it yields nil.
+    func write(boundary: String, nextChunk: () throws -> ArraySlice<UInt8>?) throws -> StagedUpload {
         var parser = try MultipartParser(boundary: boundary)
         var current: UploadFile?
         var parts: [MultipartPart] = []
         var sizes: [Int64] = []
         var rootfsHeader: [UInt8] = []
-        var offset = 0
-        repeat {
-            let end = min(body.count, offset + Self.chunkBytes)
-            parser.append(body[offset..<end])
-            offset = end
+        while let chunk = try nextChunk() {
+            parser.append(chunk)
             while let event = try parser.next() {
                 switch event {
                 case .partStart(let part):
@@ -36,7 +44,7 @@ struct SplitUploadWriter {
                     current = nil
                 }
             }
-        } while offset < body.count
+        }
         try parser.finish()
         guard parts.count == 2 else {
             throw ImageError.invalidTarball("a split image upload needs two parts, metadata and rootfs")

@@ -10,6 +10,10 @@ public struct ServerConfiguration: Sendable {
     public var maxConnections: Int = 4096
     /// Request line + headers (431) and body (413) caps.
     public var parserLimits = HTTPParserLimits()
+    /// Chooses, per request head, a sink that takes the body as it arrives (a file, see
+    /// `FileBodySink`) instead of memory; its file is removed once the request is answered.
+    public var bodySinkProvider:
+        (@Sendable (_ method: HTTPMethod, _ target: String, _ headers: HTTPHeaders) -> (any HTTPBodySink)?)?
     /// Time allowed from a request's first byte until its head is complete (slowloris defence).
     public var headerTimeoutMilliseconds: Int64 = 10_000
     /// Longest pause allowed between two reads of a request body.

@@ -1,4 +1,5 @@
 import CLinux
+import HTTP
 import Synchronization
 
 #if canImport(Glibc)
@@ -52,6 +53,7 @@ extension EventLoop {
         let connection = Connection(
             id: id, fd: fd, transport: listener.transport, peer: peer,
             limits: core.configuration.parserLimits, now: now)
+        connection.parser.bodySinkProvider = core.configuration.bodySinkProvider
         connections[id] = connection
         updateInterest(connection)
     }

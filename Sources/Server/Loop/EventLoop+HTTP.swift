@@ -46,15 +46,20 @@ extension EventLoop {
             connection.inFlight = .deferred(request: request, context: context, keepAlive: keepAlive)
             let loop = handle
             let id = connection.id
+            let spooled = request.spooledBody
             Task {
                 let reply = await work()
+                // The handler kept what it wanted of the spooled body by moving it.
+                if let spooled { FileBodySink.remove(spooled) }
                 loop.execute { loop in loop.completeDeferred(connectionID: id, reply) }
             }
+            return
         case .stream(let head, let producer):
             startStream(on: connection, head: head, keepAlive: keepAlive, producer: producer)
         case .webSocket(let headers, let handler):
             upgrade(connection, request: request, context: context, headers: headers, handler: handler)
         }
+        if let spooled = request.spooledBody { FileBodySink.remove(spooled) }
     }
 
     func write(_ response: HTTPResponse, to connection: Connection, keepAlive: Bool, headOnly: Bool) {

@@ -122,6 +122,7 @@ final class EventLoop {
         _ = clinux_epoll_ctl(epollFD, clinux_epoll_ctl_del, connection.fd, 0, 0)
         close(connection.fd)
         core.openConnections.subtract(1, ordering: .relaxed)
+        connection.parser.abandon()
         if case .stream(_, let writer, let task) = connection.inFlight {
             writer.markClosed()
             task?.cancel()

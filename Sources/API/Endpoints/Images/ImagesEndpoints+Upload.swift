@@ -24,7 +24,10 @@ extension ImagesEndpoints {
                 "Only image uploads (Content-Type: application/octet-stream, or multipart/form-data for a split"
                     + " image) are supported so far")
         }
-        guard !request.http.body.isEmpty else { throw APIError.badRequest("The uploaded image is empty") }
+        let spooled = request.http.spooledBody
+        guard !request.http.body.isEmpty || (spooled?.byteCount ?? 0) > 0 else {
+            throw APIError.badRequest("The uploaded image is empty")
+        }
         let isPublic = ["true", "1"].contains(headers["X-LXD-public"]?.lowercased() ?? "")
         let properties = try propertiesHeader(headers["X-LXD-properties"] ?? "")
         // Checked before anything is written, so a bad `?wait` leaves no upload behind.
@@ -32,11 +35,21 @@ extension ImagesEndpoints {
         let upload: StagedUpload
         let filename: String
         if let boundary {
-            upload = try await store.stageSplitUpload(request.http.body, boundary: boundary)
+            upload =
+                if let spooled {
+                    try await store.stageSplitUpload(file: spooled.path, boundary: boundary)
+                } else {
+                    try await store.stageSplitUpload(request.http.body, boundary: boundary)
+                }
             // LXD names a split image after its rootfs part and ignores X-LXD-filename.
             filename = upload.filename
         } else {
-            upload = try await store.stageUpload(request.http.body)
+            upload =
+                if let spooled {
+                    try await store.stageUpload(file: spooled.path)
+                } else {
+                    try await store.stageUpload(request.http.body)
+                }
             filename = headers["X-LXD-filename"] ?? ""
         }
         do {
@@ -55,6 +68,15 @@ extension ImagesEndpoints {
             store.discard(upload)
             throw error
         }
+    }
+
+    /// Image uploads are written to a file as they arrive (`uploads/`, where staging renames them),
+    /// so an image may be far larger than what the server buffers in memory.
+    static let maxUploadBytes = 64 << 30
+
+    /// Whether a request is an image upload whose body the server should spool to a file.
+    static func spoolsBody(method: HTTPMethod, target: String) -> Bool {
+        method == .post && (target == "/1.0/images" || target.hasPrefix("/1.0/images?"))
     }
 
     /// `X-LXD-properties`: a URL-encoded query string (`os=busybox&release=1.35`).
