@@ -472,3 +472,15 @@ def test_an_upload_cut_off_half_way_leaves_no_file(berthd):
         __import__("time").sleep(0.05)
     assert list(uploads.iterdir()) == []
     assert berthd.request("GET", "/1.0/images").json["metadata"] == []
+
+
+def test_a_replayed_upload_returns_the_same_operation_and_keeps_no_second_copy(berthd, busybox_images):
+    data = busybox_images["fastinit"].read_bytes()
+    headers = {"Content-Type": "application/octet-stream", "Idempotency-Key": "import-1"}
+    first = berthd.request("POST", "/1.0/images", data, headers)
+    second = berthd.request("POST", "/1.0/images", data, headers)
+    assert first.status == second.status == 202
+    assert first.json["metadata"]["id"] == second.json["metadata"]["id"]
+    final = berthd.request("GET", f"/1.0/operations/{first.json['metadata']['id']}/wait?timeout=60").json
+    assert final["metadata"]["status"] == "Success"
+    assert list((berthd.state_dir / "images" / "uploads").iterdir()) == []

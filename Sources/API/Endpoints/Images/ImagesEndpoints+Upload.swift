@@ -63,7 +63,7 @@ extension ImagesEndpoints {
                             ("expected_fingerprint", .string(headers["X-LXD-fingerprint"] ?? "")),
                         ]),
                     project: request.project),
-                for: request, context: context)
+                for: request, context: context, replayed: { store.discard(upload) })
         } catch {
             store.discard(upload)
             throw error

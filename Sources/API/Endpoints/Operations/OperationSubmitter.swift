@@ -9,9 +9,11 @@ import Server
 /// (Xen Orchestra's synchronous convenience), a sync envelope with the final operation when it ends
 /// within N seconds.
 public enum OperationSubmitter {
-    public static func submit(_ submit: SubmitRequest, for request: APIRequest, context: APIContext) async throws
-        -> APIResponse
-    {
+    /// `replayed` runs when an `Idempotency-Key` names an operation made before: whatever the
+    /// caller prepared for a new one (a staged upload) is not needed.
+    public static func submit(
+        _ submit: SubmitRequest, for request: APIRequest, context: APIContext, replayed: (() -> Void)? = nil
+    ) async throws -> APIResponse {
         var submit = submit
         if let key = request.http.headers["Idempotency-Key"], !key.isEmpty {
             guard key.utf8.count <= 255 else { throw APIError.badRequest("Idempotency-Key is longer than 255 bytes") }
@@ -25,6 +27,7 @@ public enum OperationSubmitter {
         } catch let error as OperationsError {
             throw OperationsEndpoints.apiError(error)
         }
+        if !submission.created { replayed?() }
         if let waitMilliseconds {
             let current = try await context.operations.wait(
                 id: submission.operation.id, timeoutMilliseconds: waitMilliseconds)
