@@ -235,7 +235,7 @@ import Testing
     @Test func shutdownFinishesInFlightRequestsAndRefusesNewConnections() async throws {
         let server = try TestServer()
         let client = try server.client()
-        client.send("GET /slow HTTP/1.1\r\n\r\n")
+        client.send("GET /slower HTTP/1.1\r\n\r\n")
         try await Task.sleep(for: .milliseconds(50))
         let httpServer = server.server
         let shutdown = Task { await httpServer.shutdown(gracePeriodMilliseconds: 5_000) }

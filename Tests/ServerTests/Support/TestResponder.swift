@@ -21,6 +21,13 @@ struct TestResponder: HTTPResponder {
                 try? await Task.sleep(for: .milliseconds(300))
                 return .response(HTTPResponse(status: .ok, body: Array("slow".utf8)))
             }
+        case "/slower":
+            // Long enough that a shutdown begun after it arrived is draining when it answers, even
+            // on a loaded machine.
+            return .deferred {
+                try? await Task.sleep(for: .seconds(2))
+                return .response(HTTPResponse(status: .ok, body: Array("slow".utf8)))
+            }
         case "/slow-stream":
             return .deferred {
                 try? await Task.sleep(for: .milliseconds(100))
