@@ -98,6 +98,27 @@ import struct Operations.Operation
         await harness.stop()
     }
 
+    @Test func sessionsTakeNoWorkerSlotAndTasksKeepTheirs() async throws {
+        let harness = try await OperationsHarness(configure: { $0.workers = 1 })
+        defer { harness.remove() }
+        // Two open sessions, then a task: the task still gets the one worker.
+        let sessions = try await [
+            harness.submit(
+                "test.session", key: "exec/a", payload: .object([("name", .string("s1")), ("ms", .int(400))])),
+            harness.submit(
+                "test.session", key: "exec/b", payload: .object([("name", .string("s2")), ("ms", .int(400))])),
+        ]
+        let task = try await harness.submit(
+            "test.sleep", key: "instance/default/c1", payload: .object([("name", .string("t")), ("ms", .int(10))]))
+        #expect(try await harness.final(task).status == .success)
+        // The task ended while both sessions were still open.
+        let log = harness.recorder.all
+        #expect(log.contains("start s1") && log.contains("start s2") && log.contains("end t"))
+        #expect(!log.contains("end s1") && !log.contains("end s2"))
+        for session in sessions { #expect(try await harness.final(session).status == .success) }
+        await harness.stop()
+    }
+
     @Test func aQueuedOperationIsCancelledAtOnceAndDropped() async throws {
         let harness = try await OperationsHarness(configure: { $0.workers = 1 })
         defer { harness.remove() }

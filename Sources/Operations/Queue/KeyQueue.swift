@@ -6,6 +6,7 @@ struct KeyQueue {
 
     var isEmpty: Bool { head == ids.count }
     var count: Int { ids.count - head }
+    var first: String? { head < ids.count ? ids[head] : nil }
 
     mutating func append(_ id: String) { ids.append(id) }
 

@@ -118,10 +118,10 @@ extension OperationManager {
         for task in maintenance { task.cancel() }
         for live in cancellable { _ = try? await cancel(id: live.operation.id) }
         let deadline = ContinuousClock.now + .milliseconds(timeoutMilliseconds)
-        while state.withLock({ $0.running }) > 0 && ContinuousClock.now < deadline {
+        while state.withLock({ $0.running + $0.runningUnbounded }) > 0 && ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(10))
         }
-        let left = state.withLock { $0.running }
+        let left = state.withLock { $0.running + $0.runningUnbounded }
         if left > 0 { logger.warn("operations left for recovery at next start", ["count": String(left)]) }
         writer.stop()
         reader.close()

@@ -11,7 +11,17 @@ extension OperationManager.State {
         } else {
             queues[key, default: KeyQueue()].append(id)
         }
-        if wasEmpty && !busyKeys.contains(key) { readyKeys.append(key) }
+        if wasEmpty && !busyKeys.contains(key) { markReady(key) }
+    }
+
+    /// Puts `key`, which has waiting jobs and nothing running, in the lane its next job runs in.
+    mutating func markReady(_ key: String) {
+        let next = queues[key]?.first.flatMap { live[$0] }
+        if next?.definition.occupiesWorker == false {
+            readyUnboundedKeys.append(key)
+        } else {
+            readyKeys.append(key)
+        }
     }
 
     /// The next job of `key`, if any.
@@ -27,6 +37,7 @@ extension OperationManager.State {
         if queues[key]?.isEmpty == true {
             queues[key] = nil
             readyKeys.removeAll { $0 == key }
+            readyUnboundedKeys.removeAll { $0 == key }
         }
     }
 }

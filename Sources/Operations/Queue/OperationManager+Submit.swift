@@ -20,7 +20,7 @@ extension OperationManager {
         let operation = Operation(
             id: OperationID.make(at: now), seq: seq, operationClass: definition.operationClass, type: definition.type,
             description: request.description ?? definition.description, project: request.project, createdAt: now,
-            updatedAt: now, status: .pending, resources: request.resources, metadata: .object([]),
+            updatedAt: now, status: .pending, resources: request.resources, metadata: request.metadata,
             // A queued operation can always be cancelled: it is dropped before anything ran.
             mayCancel: true, err: "", errCode: 0, requestor: request.requestor, finishedAt: nil)
         let job = JobRow(
@@ -71,6 +71,13 @@ extension OperationManager {
         let claimed: [(id: String, key: String)] = state.withLock { state in
             guard state.accepting, state.started else { return [] }
             var claimed: [(id: String, key: String)] = []
+            while !state.readyUnboundedKeys.isEmpty {
+                let key = state.readyUnboundedKeys.removeFirst()
+                guard let id = state.popFirst(key: key) else { continue }
+                state.runningUnbounded += 1
+                state.busyKeys.insert(key)
+                claimed.append((id, key))
+            }
             while state.running < workers, !state.readyKeys.isEmpty {
                 let key = state.readyKeys.removeFirst()
                 guard let id = state.popFirst(key: key) else { continue }

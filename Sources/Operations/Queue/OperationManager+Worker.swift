@@ -15,7 +15,8 @@ extension OperationManager {
     /// Runs a claimed job's steps from where it stands. Each step is committed as started before it
     /// runs, so a crash can tell whether a non-idempotent step may already have had effects.
     func runJob(_ id: String, queueKey: String) async {
-        defer { release(queueKey: queueKey) }
+        let occupiesWorker = snapshot(id)?.definition.occupiesWorker ?? true
+        defer { release(queueKey: queueKey, occupiesWorker: occupiesWorker) }
         guard let initial = snapshot(id) else { return }
         var (operation, job, definition) = (initial.operation, initial.job, initial.definition)
         let payload = (try? JSONValue.parse(job.payload)) ?? .object([])
@@ -202,11 +203,15 @@ extension OperationManager {
     }
 
     /// Frees the job's queue key and worker slot and starts what waited for them.
-    private func release(queueKey: String) {
+    private func release(queueKey: String, occupiesWorker: Bool) {
         state.withLock { state in
-            state.running -= 1
+            if occupiesWorker {
+                state.running -= 1
+            } else {
+                state.runningUnbounded -= 1
+            }
             state.busyKeys.remove(queueKey)
-            if state.queues[queueKey] != nil { state.readyKeys.append(queueKey) }
+            if state.queues[queueKey] != nil { state.markReady(queueKey) }
         }
         pump()
     }

@@ -27,8 +27,13 @@ public final class OperationManager: Sendable {
         /// Keys with waiting jobs and nothing running, in the order they became ready: the next job
         /// to start is the head of the first key here. O(1) per job, whatever the backlog.
         var readyKeys: [String] = []
+        /// As `readyKeys`, for keys whose next job takes no worker slot (websocket operations).
+        var readyUnboundedKeys: [String] = []
         var busyKeys: Set<String> = []
+        /// Running jobs that take a worker slot.
         var running = 0
+        /// Running jobs that take none; shutdown waits for them too.
+        var runningUnbounded = 0
         var accepting = true
         var started = false
         var waiters: [String: [Waiter]] = [:]

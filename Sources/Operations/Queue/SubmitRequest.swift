@@ -13,6 +13,8 @@ public struct SubmitRequest: Sendable {
     public var description: String?
     /// `Idempotency-Key` and a hash of the request it came with.
     public var idempotency: (key: String, requestHash: String)?
+    /// The operation's metadata from its creation on, in the `202` already (exec's `fds`).
+    public var metadata: JSONValue = .object([])
 
     public init(
         type: String, queueKey: String, payload: JSONValue = .object([]), resources: [String: [String]] = [:],

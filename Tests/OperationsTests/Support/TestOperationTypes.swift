@@ -23,6 +23,17 @@ enum TestOperationTypes {
                         try await Task.sleep(for: .milliseconds(context.payload["ms"]?.intValue ?? 50))
                     }
                 ]),
+            // A session (class websocket) that sleeps `ms`, recording like test.sleep.
+            OperationDefinition(
+                type: "test.session", description: "Holding a session", operationClass: .websocket,
+                steps: [
+                    Step("session", idempotent: false, cancellable: true) { context in
+                        let name = context.payload["name"]?.stringValue ?? "?"
+                        recorder.record("start \(name)")
+                        defer { recorder.record("end \(name)") }
+                        try await Task.sleep(for: .milliseconds(context.payload["ms"]?.intValue ?? 50))
+                    }
+                ]),
             // A step that cannot be cancelled.
             OperationDefinition(
                 type: "test.stubborn", description: "Being stubborn",
