@@ -41,7 +41,7 @@ let package = Package(
             name: "Images", dependencies: ["JSON", "Store", "Operations", "COpenSSL", "Drivers"],
             swiftSettings: strictSettings),
         // Instance drivers: host commands and LXC containers through the lxc-* tools.
-        .target(name: "Drivers", dependencies: ["Log"], swiftSettings: strictSettings),
+        .target(name: "Drivers", dependencies: ["Log", "CLinux"], swiftSettings: strictSettings),
         // Instances: rows, validation, and the operation types that drive an instance driver.
         .target(
             name: "Instances", dependencies: ["Drivers", "Images", "JSON", "Operations", "Store"],

@@ -15,6 +15,10 @@ public enum BerthAPI {
             endpoints += ImageAliasesEndpoints.endpoints(context, store: images, lifecycle: context.lifecycle)
             if let instances = context.instances {
                 endpoints += InstancesEndpoints.endpoints(context, service: instances, images: images)
+                endpoints += InstanceExecEndpoints.endpoints(context, service: instances)
+                endpoints += InstanceSnapshotsEndpoints.endpoints(context, service: instances)
+                endpoints += InstanceFilesEndpoints.endpoints(context, service: instances)
+                endpoints += InstanceLogsEndpoints.endpoints(context, service: instances)
                 endpoints += VZEndpoints.endpoints(context, service: instances, images: images)
                 endpoints += ProfilesEndpoints.endpoints(
                     context, service: instances, containersDirectory: (instances.driver as? LXCDriver)?.lxcPath ?? "")

@@ -75,6 +75,7 @@ struct Daemon {
             for name in await instances.reconcile(unfinishedCreates: names) {
                 logger.warn("removed an instance whose creation was interrupted", ["instance": name])
             }
+            instances.startSnapshotExpiry(operations: operations)
         } catch {
             throw DaemonError("cannot start the operation queue on \(databasePath): \(error)")
         }

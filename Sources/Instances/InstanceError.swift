@@ -5,6 +5,9 @@ public enum InstanceError: Error, Equatable, CustomStringConvertible {
     case alreadyExists(String)
     case badRequest(String)
     case isRunning
+    case snapshotNotFound
+    /// A snapshot of that name exists, or is being made.
+    case snapshotExists(String)
 
     public var description: String {
         switch self {
@@ -13,6 +16,8 @@ public enum InstanceError: Error, Equatable, CustomStringConvertible {
         case .alreadyExists(let name): "Instance \"\(name)\" already exists"
         case .badRequest(let message): message
         case .isRunning: "Instance is running"
+        case .snapshotNotFound: "Snapshot not found"
+        case .snapshotExists(let name): "Snapshot \"\(name)\" already exists"
         }
     }
 }

@@ -46,7 +46,7 @@ extension InstanceService {
                         try await delete(context)
                     }
                 ]),
-        ]
+        ] + snapshotDefinitions() + execDefinitions()
     }
 
     private func target(_ context: StepContext) -> (name: String, project: String) {
@@ -64,7 +64,9 @@ extension InstanceService {
             // A container part-made by an attempt the server did not finish is made again.
             if try await driver.exists(name: name) { try await driver.delete(name: name, log: log.sink) }
             let spec = Self.spec(name: name, config: Self.config(row))
-            if let source = context.payload["copy_from"]?.stringValue {
+            if let source = context.payload["copy_from"]?.stringValue, source.contains("/") {
+                try await copySnapshot(source, to: spec, log: log.sink)
+            } else if let source = context.payload["copy_from"]?.stringValue {
                 try await driver.copy(from: source, to: spec, log: log.sink)
             } else if let fingerprint = row.imageFingerprint {
                 try await driver.create(spec, rootfs: images.rootfs(fingerprint: fingerprint), log: log.sink)

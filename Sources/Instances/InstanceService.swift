@@ -19,6 +19,8 @@ public final class InstanceService: Sendable {
     public let driver: any InstanceDriver
     let lifecycle: LifecycleEmitter
     let cpuLoad = CPULoadSampler()
+    /// Live exec and console sessions, which their websockets attach to.
+    public let execSessions = ExecSessions()
 
     public init(database: Database, images: ImageStore, driver: any InstanceDriver, lifecycle: LifecycleEmitter) {
         self.database = database

@@ -156,6 +156,32 @@ public enum Schema {
                     phase TEXT NOT NULL
                 ) STRICT;
                 """),
+        // Snapshots (issue 6): copies of an instance's writable fields at the moment of the snapshot.
+        // A row is `creating` from the request until the driver's copy is complete, so a name is
+        // taken at once (409) and a half-made snapshot is never listed. The foreign key makes an
+        // instance's rename and delete carry its snapshots without the instance SQL knowing of them.
+        Migration(
+            version: 6, name: "create_instance_snapshots",
+            sql: """
+                CREATE TABLE instance_snapshots (
+                    instance TEXT NOT NULL REFERENCES instances (name) ON UPDATE CASCADE ON DELETE CASCADE,
+                    name TEXT NOT NULL,
+                    project TEXT NOT NULL,
+                    description TEXT NOT NULL,
+                    architecture TEXT NOT NULL,
+                    ephemeral INTEGER NOT NULL,
+                    stateful INTEGER NOT NULL,
+                    config TEXT NOT NULL,
+                    devices TEXT NOT NULL,
+                    profiles TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    expires_at INTEGER,
+                    phase TEXT NOT NULL,
+                    PRIMARY KEY (instance, name)
+                ) STRICT, WITHOUT ROWID;
+                CREATE INDEX instance_snapshots_expiring ON instance_snapshots (expires_at)
+                    WHERE expires_at IS NOT NULL;
+                """),
     ]
 
     /// The schema version this build writes and the highest it can open.

@@ -15,7 +15,8 @@ import Testing
             }
             #expect(
                 tables == [
-                    "config", "events", "idempotency_keys", "image_aliases", "images", "instances", "jobs",
+                    "config", "events", "idempotency_keys", "image_aliases", "images", "instance_snapshots",
+                    "instances", "jobs",
                     "operation_log", "operations", "schema_migrations",
                 ])
             #expect(try database.read { try Migrator.currentVersion($0) } == Schema.latestVersion)

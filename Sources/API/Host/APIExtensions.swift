@@ -15,5 +15,16 @@ public enum APIExtensions {
         "api_filtering",
         // `/1.0/storage-pools` (read-only: the one `dir` pool instances live on).
         "storage",
+        // `/1.0/instances/<name>/files`: `lxc file delete`, `push` with `X-LXD-write: append`, and
+        // symlinks in `push -r` / `pull -r`, directories in `push -r` and `push -p`.
+        "directory_manipulation",
+        "file_delete",
+        "file_append",
+        "file_symlinks",
+        // `POST /1.0/instances/<n>/exec` with `record-output`, `user`, `group` and `cwd`, and
+        // `POST …/console` attached through `/1.0/operations/<id>/websocket`.
+        "container_exec_recording",
+        "container_exec_user_group_cwd",
+        "console",
     ]
 }

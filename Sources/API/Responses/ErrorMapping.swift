@@ -1,3 +1,4 @@
+import Drivers
 import HTTP
 import Images
 import Instances
@@ -21,9 +22,17 @@ public enum ErrorMapping {
             }
         case let error as InstanceError:
             switch error {
-            case .notFound: return APIError(.notFound, error.description)
-            case .alreadyExists: return APIError(.conflict, error.description)
+            case .notFound, .snapshotNotFound: return APIError(.notFound, error.description)
+            case .alreadyExists, .snapshotExists: return APIError(.conflict, error.description)
             case .invalidName, .badRequest, .isRunning: return APIError(.badRequest, error.description)
+            }
+        case let error as InstanceFileError:
+            switch error {
+            case .notFound: return .notFound
+            case .forbidden: return .forbidden
+            case .exists: return APIError(.conflict, error.description)
+            case .invalidPath: return APIError(.badRequest, error.description)
+            case .system: return APIError(.internalServerError, error.description)
             }
         case let error as StoreError:
             return APIError(.internalServerError, "Database error: \(error)")

@@ -23,6 +23,10 @@ public struct Router: Sendable {
                             if case .literal(let text) = segment { return text }
                             return ""
                         })] = endpoint
+            } else if let index = patternEndpoints.firstIndex(where: { $0.path.description == "\(endpoint.path)" }) {
+                // Two tables may serve methods of one path (the console log's GET and DELETE, the
+                // console's POST): they become one endpoint, so neither answers 501 for the other.
+                patternEndpoints[index].actions.merge(endpoint.actions) { first, _ in first }
             } else {
                 patternEndpoints.append(endpoint)
             }

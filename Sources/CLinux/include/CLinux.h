@@ -11,6 +11,7 @@
 #include <netinet/tcp.h>
 #include <signal.h>
 #include <stdint.h>
+#include "CLinuxFiles.h"
 
 int clinux_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags);
 int clinux_peercred(int fd, uint32_t *uid, uint32_t *gid, int32_t *pid);

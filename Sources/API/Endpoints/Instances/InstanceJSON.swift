@@ -43,11 +43,12 @@ enum InstanceJSON {
         ])
     }
 
-    static func full(_ row: InstanceRow, state: InstanceRuntimeState) -> JSONValue {
+    /// `snapshots`: LXD's `InstanceSnapshot` objects, null when there are none (as LXD sends them).
+    static func full(_ row: InstanceRow, state: InstanceRuntimeState, snapshots: [JSONValue] = []) -> JSONValue {
         var members = instance(row, status: state.status).objectValue ?? []
         members.append(("backups", .null))
         members.append(("state", self.state(state)))
-        members.append(("snapshots", .null))
+        members.append(("snapshots", snapshots.isEmpty ? .null : .array(snapshots)))
         return .object(members)
     }
 

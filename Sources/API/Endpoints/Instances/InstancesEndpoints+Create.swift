@@ -57,10 +57,15 @@ extension InstancesEndpoints {
             guard let from = source.source, !from.isEmpty else {
                 throw APIError.badRequest("Must specify a source instance")
             }
-            if from.contains("/") { throw APIError.badRequest("Copying snapshots is not supported yet") }
-            let original = try service.instance(name: from, project: request.project)
-            values = InstanceWritable(original)
-            values.description = original.description
+            let parts = from.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+            let original = try service.instance(name: parts[0], project: request.project)
+            if parts.count == 2 {
+                values = InstanceService.writable(
+                    try service.snapshot(instance: parts[0], name: parts[1], project: request.project))
+            } else {
+                values = InstanceWritable(original)
+                values.description = original.description
+            }
             // LXD keeps the base image but not the source's other runtime state.
             values.config = values.config.filter { !$0.key.hasPrefix("volatile.") || $0.key == "volatile.base_image" }
             imageFingerprint = original.imageFingerprint

@@ -16,7 +16,8 @@ extension InstancesEndpoints {
         try request.checkIfMatch(currentETag: current.etag)
         let body = try request.decodeBody(PutBody.self)
         if let restore = body.restore, !restore.isEmpty {
-            throw APIError.badRequest("Snapshots are not supported yet, so there is nothing to restore")
+            return try await InstanceSnapshotsEndpoints.restore(
+                row, snapshot: restore, request: request, context: context, service: service)
         }
         let values = InstanceWritable(
             architecture: body.architecture.flatMap { $0.isEmpty ? nil : $0 } ?? current.architecture,

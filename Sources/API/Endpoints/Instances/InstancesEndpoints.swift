@@ -63,7 +63,8 @@ enum InstancesEndpoints {
                         let state = await service.state(row)
                         return .sync(
                             request.recursion >= 1
-                                ? InstanceJSON.full(row, state: state)
+                                ? InstanceJSON.full(
+                                    row, state: state, snapshots: InstanceSnapshotsEndpoints.objects(of: row, service))
                                 : InstanceJSON.instance(row, status: state.status),
                             etag: InstanceWritable(row).etag)
                     },
@@ -157,7 +158,9 @@ enum InstancesEndpoints {
                     let state = await service.state(row)
                     object =
                         request.recursion >= 2
-                        ? InstanceJSON.full(row, state: state) : InstanceJSON.instance(row, status: state.status)
+                        ? InstanceJSON.full(
+                            row, state: state, snapshots: InstanceSnapshotsEndpoints.objects(of: row, service))
+                        : InstanceJSON.instance(row, status: state.status)
                 }
                 items.append(CollectionItem(url: "\(base)/\(row.name)", object: object))
             }

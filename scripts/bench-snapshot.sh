@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# `lxc snapshot` and `lxc restore` with the real `lxc` CLI: berthd next to a real LXD, same image,
+# same run.
+#
+#   scripts/bench-snapshot.sh [--runs N] [--no-lxd] [--berthd PATH]
+#
+# Builds a release berthd (unless --berthd names one) and the fast-init busybox image, starts
+# berthd on a temporary state directory and (unless --no-lxd) a real LXD 5.0 with
+# shared/tools/lxd/start-lxd.sh (an LXD already answering is reused), imports the image into both,
+# launches one running container on each, then N times (default 5): lxc snapshot c sN, and
+# lxc restore c sN (a running container: stopped, restored, started). Prints the median wall time
+# of each command for both servers and LXD/berthd. A benchmark, not a test. LXD keeps running; its
+# container and copy of the image are removed.
+# env: LXD_SOCKET (default /var/lib/lxd/unix.socket), BERTH_SHARED_DIR (default ../shared).
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+runs=5
+use_lxd=1
+berthd=""
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --runs) runs="$2"; shift ;;
+        --no-lxd) use_lxd=0 ;;
+        --berthd) berthd="$2"; shift ;;
+        -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
+        *) echo "bench-snapshot.sh: unknown option $1" >&2; exit 2 ;;
+    esac
+    shift
+done
+shared="${BERTH_SHARED_DIR:-$root/../shared}"
+lxd_socket="${LXD_SOCKET:-/var/lib/lxd/unix.socket}"
+alias=berth-bench-fast
+
+work="$(mktemp -d /tmp/berth-bench-snap-XXXXXX)"
+chmod 711 "$work"  # unprivileged containers' root must reach its rootfs
+pid=""
+cleanup() {
+    if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
+        LXD_DIR="$work/state" lxc list --format csv -c n 2>/dev/null | while read -r name; do
+            LXD_DIR="$work/state" lxc delete --force "$name" >/dev/null 2>&1 || true
+        done
+        kill "$pid"; wait "$pid" 2>/dev/null || true
+    fi
+    if [[ $use_lxd -eq 1 ]]; then
+        LXD_DIR="$(dirname "$lxd_socket")" lxc delete --force bench-snap-lxd >/dev/null 2>&1 || true
+        LXD_DIR="$(dirname "$lxd_socket")" lxc image delete "$alias" >/dev/null 2>&1 || true
+    fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+FAST_INIT=1 bash scripts/build-busybox-image.sh "$work/image" >/dev/null
+image="$work/image/busybox-fastinit.tar.gz"
+if [[ -z "$berthd" ]]; then
+    swift build -c release --product berthd >&2
+    berthd="$(swift build -c release --show-bin-path)/berthd"
+fi
+"$berthd" --state-dir "$work/state" --log-level warn 2>"$work/berthd.log" &
+pid=$!
+"$berthd" waitready --state-dir "$work/state" --timeout 30
+LXD_DIR="$work/state" lxc image import "$image" --alias "$alias" >/dev/null
+
+lxd_dir=""
+if [[ $use_lxd -eq 1 ]]; then
+    answers() { curl -sf --max-time 2 --unix-socket "$lxd_socket" http://lxd/1.0 >/dev/null 2>&1; }
+    if ! answers && [[ -f "$shared/tools/lxd/start-lxd.sh" ]]; then sh "$shared/tools/lxd/start-lxd.sh" >&2; fi
+    if answers; then
+        lxd_dir="$(dirname "$lxd_socket")"
+        LXD_DIR="$lxd_dir" lxc image delete "$alias" >/dev/null 2>&1 || true
+        LXD_DIR="$lxd_dir" lxc image import "$image" --alias "$alias" >/dev/null
+    else
+        echo "bench: no LXD answers on $lxd_socket: measuring berthd only" >&2
+    fi
+fi
+
+python3 - "$runs" "$alias" "$work/state" "$lxd_dir" <<'PY'
+import os, statistics, subprocess, sys, time
+runs, image, berth_dir, lxd_dir = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+steps = ["snapshot", "restore"]
+
+def lxc(env, *argv):
+    started = time.perf_counter()
+    result = subprocess.run(["lxc", *argv], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if result.returncode != 0:
+        sys.exit(f"LXD_DIR={env['LXD_DIR']} lxc {' '.join(argv)} failed: {result.stderr.strip()}")
+    return time.perf_counter() - started
+
+def measure(lxd_dir, container):
+    env = {**os.environ, "LXD_DIR": lxd_dir}
+    lxc(env, "launch", image, container)
+    times = {name: [] for name in steps}
+    try:
+        for run in range(runs):
+            times["snapshot"].append(lxc(env, "snapshot", container, f"s{run}"))
+            times["restore"].append(lxc(env, "restore", container, f"s{run}"))
+    finally:
+        subprocess.run(["lxc", "delete", "--force", container], env=env, capture_output=True)
+    return {name: statistics.median(values) for name, values in times.items()}
+
+berth = measure(berth_dir, "bench-snap-berth")
+lxd = measure(lxd_dir, "bench-snap-lxd") if lxd_dir else None
+print(f"{'command':16} {'berthd s':>9} {'LXD s':>9} {'LXD/berthd':>11}   (medians of {runs}, running busybox container)")
+for name in steps:
+    if lxd:
+        print(f"{name:16} {berth[name]:9.3f} {lxd[name]:9.3f} {lxd[name] / berth[name]:10.1f}x")
+    else:
+        print(f"{name:16} {berth[name]:9.3f} {'-':>9} {'-':>11}")
+PY
