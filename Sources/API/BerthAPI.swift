@@ -27,14 +27,19 @@ public enum BerthAPI {
         return endpoints
     }
 
-    /// Where the server writes request bodies that should not be held in memory (image uploads,
-    /// into the image store's `uploads/`); nil for the others.
+    /// Where the server writes request bodies that should not be held in memory (image uploads and
+    /// file pushes, into the image store's `uploads/`); nil for the others.
     public static func bodySinkProvider(_ context: APIContext)
         -> (@Sendable (HTTPMethod, String, HTTPHeaders) -> (any HTTPBodySink)?)?
     {
         guard let uploads = context.images?.uploadsDirectory else { return nil }
         return { method, target, _ in
-            guard ImagesEndpoints.spoolsBody(method: method, target: target) else { return nil }
+            // File pushes spool into the same directory: on the state's file system, and cleaned
+            // of bodies left by a stop at every start.
+            guard
+                ImagesEndpoints.spoolsBody(method: method, target: target)
+                    || InstanceFilesEndpoints.spoolsBody(method: method, target: target)
+            else { return nil }
             return FileBodySink(directory: uploads, maxBytes: ImagesEndpoints.maxUploadBytes)
         }
     }

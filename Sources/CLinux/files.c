@@ -22,7 +22,16 @@ const int clinux_at_removedir = AT_REMOVEDIR;
 const uint64_t clinux_resolve_contained = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV;
 
 int clinux_openat2(int dirfd, const char *path, int flags, unsigned int mode, uint64_t resolve) {
-    struct open_how how = {.flags = (uint64_t)(unsigned int)flags, .mode = mode, .resolve = resolve};
+    /* openat2 does not add O_LARGEFILE as open(2) does for 64-bit callers; without it a file
+       over 2 GiB cannot be opened or grown. glibc defines it as 0 on x86_64: use the kernel's. */
+#if defined(__x86_64__)
+    const uint64_t largefile = 0100000;
+#else
+    const uint64_t largefile = O_LARGEFILE;
+#endif
+    uint64_t all = (uint64_t)(unsigned int)flags;
+    if (!(all & O_PATH)) all |= largefile;
+    struct open_how how = {.flags = all, .mode = mode, .resolve = resolve};
     long fd = syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
     return fd < 0 ? -errno : (int)fd;
 }

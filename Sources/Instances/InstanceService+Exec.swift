@@ -114,6 +114,16 @@ extension InstanceService {
     /// Gives a submitted session its operation id, so its websockets can find it.
     public func bind(_ session: ExecSession, to operationID: String) { execSessions.bind(session, to: operationID) }
 
+    /// Ends `session` when its operation is final however it got there: a session cancelled while
+    /// still queued never runs its step, and its websockets must not hang.
+    public func endWhenFinal(_ session: ExecSession, operationID: String, operations: OperationManager) {
+        Task { [execSessions] in
+            _ = try? await operations.wait(id: operationID, timeoutMilliseconds: nil)
+            session.finish()
+            execSessions.remove(session)
+        }
+    }
+
     /// Forgets a session whose operation could not be submitted.
     public func discard(_ session: ExecSession) { execSessions.remove(session) }
 

@@ -69,6 +69,26 @@ def test_push_and_pull_a_binary_file_with_mode_and_owner(daemon_with_image, tmp_
     assert gone.status == 404 and gone.json["error"] == "not found"
 
 
+def test_a_file_larger_than_the_in_memory_body_limit_is_pushed_through_a_spool(daemon_with_image, tmp_path):
+    """70 MiB (over the 64 MiB a body may take in memory): the server writes it to disk as it
+    arrives and copies it into the container; its peak memory does not grow by the file's size."""
+    from test_images import high_water_mark
+
+    berthd = daemon_with_image
+    assert berthd.lxc("launch", "busybox", "big").returncode == 0
+    source = tmp_path / "big.bin"
+    source.write_bytes(os.urandom(70 << 20))
+    before = high_water_mark(berthd.pid)
+    pushed = berthd.lxc("file", "push", str(source), "big/root/big.bin")
+    assert pushed.returncode == 0, pushed.stderr
+    grown = high_water_mark(berthd.pid) - before
+    assert grown < 40 << 20, f"peak memory grew by {grown >> 20} MiB while receiving a 70 MiB file"
+    target = tmp_path / "pulled.bin"
+    assert berthd.lxc("file", "pull", "big/root/big.bin", str(target)).returncode == 0
+    assert target.read_bytes() == source.read_bytes()
+    assert [path.name for path in (berthd.state_dir / "images" / "uploads").iterdir()] == []
+
+
 def test_recursive_push_and_pull_keep_directories_and_symlinks(daemon_with_image, tmp_path):
     berthd = daemon_with_image
     assert berthd.lxc("launch", "busybox", "c1").returncode == 0

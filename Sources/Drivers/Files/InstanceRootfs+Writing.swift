@@ -13,6 +13,45 @@ extension InstanceRootfs {
     public func write(
         _ bytes: [UInt8], to path: String, append: Bool, attributes: InstanceFileAttributes
     ) throws(InstanceFileError) {
+        try write(to: path, append: append, attributes: attributes) { (fd) throws(InstanceFileError) in
+            try Self.writeAll(bytes[...], to: fd, path: path)
+        }
+    }
+
+    /// As `write(_:to:append:attributes:)`, with the contents of the host file `source` (a request
+    /// body the server spooled), copied a chunk at a time.
+    public func write(
+        contentsOf source: String, to path: String, append: Bool, attributes: InstanceFileAttributes
+    ) throws(InstanceFileError) {
+        let input = Glibc.open(source, O_RDONLY | O_CLOEXEC)
+        guard input >= 0 else { throw InstanceFileError.from(errno: errno, operation: "open", path: source) }
+        defer { close(input) }
+        try write(to: path, append: append, attributes: attributes) { (fd) throws(InstanceFileError) in
+            var buffer = [UInt8](repeating: 0, count: 1 << 20)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { Glibc.read(input, $0.baseAddress, $0.count) }
+                if count < 0 && errno == EINTR { continue }
+                guard count >= 0 else { throw InstanceFileError.from(errno: errno, operation: "read", path: source) }
+                if count == 0 { return }
+                try Self.writeAll(buffer[0..<count], to: fd, path: path)
+            }
+        }
+    }
+
+    private static func writeAll(_ bytes: ArraySlice<UInt8>, to fd: Int32, path: String) throws(InstanceFileError) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, bytes.count - offset) }
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else { throw InstanceFileError.from(errno: errno, operation: "write", path: path) }
+            offset += written
+        }
+    }
+
+    private func write(
+        to path: String, append: Bool, attributes: InstanceFileAttributes,
+        contents: (Int32) throws(InstanceFileError) -> Void
+    ) throws(InstanceFileError) {
         let (fd, created) = try openForWriting(ContainedPath(path), display: path, append: append)
         defer {
             close(fd)
@@ -24,13 +63,7 @@ extension InstanceRootfs {
                 guard fchown(fd, owner.uid, owner.gid) == 0, fchmod(fd, mode_t(attributes.mode ?? 0o644) & 0o7777) == 0
                 else { throw InstanceFileError.from(errno: errno, operation: "chown", path: path) }
             }
-            var offset = 0
-            while offset < bytes.count {
-                let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, bytes.count - offset) }
-                if written < 0 && errno == EINTR { continue }
-                guard written > 0 else { throw InstanceFileError.from(errno: errno, operation: "write", path: path) }
-                offset += written
-            }
+            try contents(fd)
         } catch {
             if let created { unlinkat(created.parent, created.leaf, 0) }
             throw error

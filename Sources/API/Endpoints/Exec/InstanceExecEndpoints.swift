@@ -88,7 +88,10 @@ enum InstanceExecEndpoints {
             if let error = error as? OperationsError { throw OperationsEndpoints.apiError(error) }
             throw error
         }
-        if let session = submission.session { service.bind(session, to: submitted.operation.id) }
+        if let session = submission.session {
+            service.bind(session, to: submitted.operation.id)
+            service.endWhenFinal(session, operationID: submitted.operation.id, operations: context.operations)
+        }
         return .raw(Envelope.async(submitted.operation))
     }
 

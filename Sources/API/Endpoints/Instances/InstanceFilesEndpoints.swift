@@ -10,9 +10,20 @@ import Store
 /// `X-LXD-uid`, `-gid`, `-mode`, `-type` and `-write` headers. Owners are the instance's ids.
 /// Paths resolve inside the instance's root filesystem only (`InstanceRootfs`).
 ///
-/// An upload's body is buffered by the HTTP server like every request body, so a push is limited
-/// to the server's body limit (64 MiB); a pull is streamed.
+/// A push's body is spooled to disk by the server as it arrives (see `BerthAPI.bodySinkProvider`),
+/// so a pushed file may be far larger than what the server buffers in memory; a pull is streamed.
 enum InstanceFilesEndpoints {
+    /// Whether a request is a file push (`POST /1.0/{instances,containers}/<name>/files?path=…`),
+    /// whose body the server spools to a file.
+    static func spoolsBody(method: HTTPMethod, target: String) -> Bool {
+        guard method == .post else { return false }
+        let path = target.split(separator: "?", maxSplits: 1).first ?? ""
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        // "", "1.0", "instances"|"containers", name, "files"
+        return parts.count == 5 && parts[1] == "1.0" && (parts[2] == "instances" || parts[2] == "containers")
+            && parts[4] == "files"
+    }
+
     static func endpoints(_ context: APIContext, service: InstanceService) -> [Endpoint] {
         ["/1.0/instances", "/1.0/containers"].map { base in
             Endpoint(
@@ -89,14 +100,29 @@ enum InstanceFilesEndpoints {
         guard ["file", "directory", "symlink"].contains(type) else {
             throw APIError.badRequest("Bad file type: \(type)")
         }
-        let body = request.http.body
+        var received = request.http.body
+        let spooled = request.http.spooledBody
+        if type == "symlink", let spooled {
+            // A symlink's target is the body: small, so read back from the spool.
+            guard spooled.byteCount <= 4096, let data = FileManager.default.contents(atPath: spooled.path) else {
+                throw APIError.badRequest("Symlink target too long")
+            }
+            received = Array(data)
+        }
+        let body = received
         let rootfs = try await service.openRootfs(row)
         try await OffPool.run {
             switch type {
             case "directory": try rootfs.makeDirectory(path, attributes: attributes)
             case "symlink":
                 try rootfs.makeSymlink(path, target: String(decoding: body, as: UTF8.self), attributes: attributes)
-            default: try rootfs.write(body, to: path, append: write == "append", attributes: attributes)
+            default:
+                if let spooled {
+                    try rootfs.write(
+                        contentsOf: spooled.path, to: path, append: write == "append", attributes: attributes)
+                } else {
+                    try rootfs.write(body, to: path, append: write == "append", attributes: attributes)
+                }
             }
         }
         await service.emitFileEvent(
