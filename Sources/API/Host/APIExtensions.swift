@@ -26,5 +26,8 @@ public enum APIExtensions {
         "container_exec_recording",
         "container_exec_user_group_cwd",
         "console",
+        // Snapshots with `expires_at`, set at creation or later, pruned by an operation when due.
+        "snapshot_expiry",
+        "snapshot_expiry_creation",
     ]
 }
