@@ -62,15 +62,16 @@ public final class ExecSession: Sendable {
     /// Runs one connection until the session ends or the client goes away: input on `0` goes to
     /// the process, `control` messages resize and signal it.
     public func attach(fd: String, stream: any ExecStream) async {
-        let accepted = state.withLock { state -> Bool in
-            guard !state.finished, state.streams[fd] == nil else { return false }
+        // Continuations are resumed outside the lock: resuming takes the waiting task's status
+        // lock, which its cancellation handler holds while it waits for this one.
+        let (accepted, waiter) = state.withLock { state -> (Bool, CheckedContinuation<Bool, Never>?) in
+            guard !state.finished, state.streams[fd] == nil else { return (false, nil) }
             state.streams[fd] = stream
-            if required.isSubset(of: Set(state.streams.keys)), let waiter = state.connectedWaiter {
-                state.connectedWaiter = nil
-                waiter.resume(returning: true)
-            }
-            return true
+            guard required.isSubset(of: Set(state.streams.keys)) else { return (true, nil) }
+            defer { state.connectedWaiter = nil }
+            return (true, state.connectedWaiter)
         }
+        waiter?.resume(returning: true)
         guard accepted else { return }
         // No task group racing a finish signal: `finish()` ends `messages` instead.
         for await message in stream.messages { receive(message, on: fd) }
@@ -127,16 +128,15 @@ public final class ExecSession: Sendable {
     /// The process ended: end of stream on the output fds (LXD's empty text frame), then every
     /// connection closes.
     func finish() {
-        let streams = state.withLock { state -> [String: any ExecStream] in
-            guard !state.finished else { return [:] }
+        let (streams, waiter) = state.withLock {
+            state -> ([String: any ExecStream], CheckedContinuation<Bool, Never>?) in
+            guard !state.finished else { return ([:], nil) }
             state.finished = true
             state.process = nil
-            if let waiter = state.connectedWaiter {
-                state.connectedWaiter = nil
-                waiter.resume(returning: false)
-            }
-            return state.streams
+            defer { state.connectedWaiter = nil }
+            return (state.streams, state.connectedWaiter)
         }
+        waiter?.resume(returning: false)
         for name in terminal ? ["0"] : ["1", "2"] { streams[name]?.sendEnd() }
         for stream in streams.values { stream.endMessages() }
     }

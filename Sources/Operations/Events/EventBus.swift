@@ -21,6 +21,8 @@ public final class EventBus: Sendable {
     }
 
     private let state = Mutex(State())
+    /// Held while publishing (never by `onTermination`), so concurrent publishers cannot interleave.
+    private let publishing = Mutex(())
     /// The event types some subscriber wants, one bit each (`EventType.bit`); kept in step with
     /// `state.subscribers` under its lock, read without it.
     private let interest = Atomic<UInt8>(0)
@@ -63,13 +65,20 @@ public final class EventBus: Sendable {
         return EventSubscription(events: events, filter: filter, id: id, bus: self, reason: reason)
     }
 
-    /// Delivers `events` (in increasing id order) to every subscriber they match. Any thread.
+    /// Delivers `events` (in increasing id order) to every subscriber they match. Any thread;
+    /// publishers are serialised, so each subscriber sees events in the order they were published.
+    ///
+    /// Nothing is yielded while `state` is locked: resuming a consumer takes its task's status lock,
+    /// and a consumer whose task is being cancelled holds that lock while its `onTermination` waits
+    /// for `state` — yielding under `state` deadlocked the daemon (seen with 20 concurrent `lxc exec`
+    /// and their event listeners on a loaded machine).
     public func publish(_ events: [Event]) {
         guard !events.isEmpty else { return }
-        let cutOff: [Subscriber] = state.withLock { state in
+        publishing.withLock { _ in
+            let subscribers = state.withLock { $0.subscribers }
             var ended: [UInt64] = []
             var overflowed: [Subscriber] = []
-            for (id, subscriber) in state.subscribers {
+            for (id, subscriber) in subscribers {
                 delivery: for event in events where subscriber.filter.matches(event) {
                     switch subscriber.continuation.yield(event) {
                     case .enqueued:
@@ -88,13 +97,16 @@ public final class EventBus: Sendable {
                     }
                 }
             }
-            for id in ended { state.subscribers[id] = nil }
-            if !ended.isEmpty { updateInterest(state) }
-            state.droppedSubscribers += overflowed.count
-            return overflowed
+            if !ended.isEmpty {
+                state.withLock { state in
+                    for id in ended { state.subscribers[id] = nil }
+                    updateInterest(state)
+                    state.droppedSubscribers += overflowed.count
+                }
+            }
+            // Outside `state`: finishing runs `onTermination`, which takes it.
+            for subscriber in overflowed { subscriber.continuation.finish() }
         }
-        // Outside the lock: finishing runs `onTermination`, which takes it.
-        for subscriber in cutOff { subscriber.continuation.finish() }
     }
 
     /// Removes subscriber `id` and finishes its stream.

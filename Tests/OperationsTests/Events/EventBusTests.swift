@@ -1,9 +1,39 @@
+import Foundation
 import Operations
 import Synchronization
 import Testing
 
 @Suite struct EventBusTests {
     typealias F = EventFixtures
+
+    /// Consumers cancelled while events are published to them, over and over: publishing used to
+    /// yield under the bus's lock while a cancelled consumer's termination handler (holding its task's
+    /// status lock) waited for that lock, and the daemon deadlocked.
+    @Test(.timeLimit(.minutes(1))) func consumersCancelledWhilePublishingDoNotDeadlock() async {
+        let bus = EventBus()
+        let stop = Atomic<Bool>(false)
+        let publisher = Thread {
+            var id: Int64 = 0
+            while !stop.load(ordering: .relaxed) {
+                id += 1
+                bus.publish([F.event(id)])
+            }
+        }
+        publisher.start()
+        for _ in 0..<300 {
+            let subscription = bus.subscribe(types: [.operation], project: nil)
+            let consumer = Task {
+                var seen = 0
+                for await _ in subscription.events { seen += 1 }
+                return seen
+            }
+            await Task.yield()
+            consumer.cancel()
+            _ = await consumer.value
+        }
+        stop.store(true, ordering: .relaxed)
+        #expect(bus.subscriberCount == 0)
+    }
 
     @Test func deliversOnlyTheSubscribedTypes() async {
         let bus = EventBus()
