@@ -183,7 +183,11 @@ extension InstanceService {
         return session
     }
 
-    private func runExec(_ context: StepContext) async throws {
+    /// Runs `body` once the step's session has its websockets connected, and ends the session
+    /// afterwards however `body` ends.
+    private func withConnectedSession(
+        _ context: StepContext, _ body: (ExecSession) async throws -> Void
+    ) async throws {
         let session = try session(context)
         defer {
             session.finish()
@@ -193,6 +197,14 @@ extension InstanceService {
             try Task.checkCancellation()
             throw OperationFailure("Timed out waiting for websockets to connect")
         }
+        try await body(session)
+    }
+
+    private func runExec(_ context: StepContext) async throws {
+        try await withConnectedSession(context) { session in try await runExec(context, session: session) }
+    }
+
+    private func runExec(_ context: StepContext, session: ExecSession) async throws {
         let payload = context.payload
         let request = execRequest(payload, terminal: session.terminal ? Self.size(payload) : nil)
         let process = try execDriver().exec(request) { fd, bytes in session.deliver(fd, bytes) }
@@ -226,15 +238,10 @@ extension InstanceService {
     }
 
     private func runConsole(_ context: StepContext) async throws {
-        let session = try session(context)
-        defer {
-            session.finish()
-            execSessions.remove(session)
-        }
-        guard await session.waitForConnections(timeout: Self.connectTimeout) else {
-            try Task.checkCancellation()
-            throw OperationFailure("Timed out waiting for websockets to connect")
-        }
+        try await withConnectedSession(context) { session in try await runConsole(context, session: session) }
+    }
+
+    private func runConsole(_ context: StepContext, session: ExecSession) async throws {
         let name = context.payload["name"]?.stringValue ?? ""
         let process = try execDriver().console(name: name, size: Self.size(context.payload)) { fd, bytes in
             session.deliver(fd, bytes)

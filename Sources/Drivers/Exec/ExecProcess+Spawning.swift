@@ -6,18 +6,6 @@ extension ExecProcess {
     /// glibc's POSIX_SPAWN_SETSID (spawn.h, behind _GNU_SOURCE, which Swift's Glibc does not define).
     private static let spawnSetSID: Int32 = 0x80
 
-    private typealias AddChangeDirectory =
-        @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, UnsafePointer<CChar>?) -> Int32
-    private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32
-    /// posix_spawn_file_actions_addchdir_np (glibc 2.29) and …_addclosefrom_np (2.34), looked up at
-    /// run time as Swift's Glibc does not import them.
-    private static let addChangeDirectory: AddChangeDirectory? = dlsym(
-        dlopen(nil, RTLD_NOW), "posix_spawn_file_actions_addchdir_np"
-    ).map { unsafeBitCast($0, to: AddChangeDirectory.self) }
-    private static let addCloseFrom: AddCloseFrom? = dlsym(
-        dlopen(nil, RTLD_NOW), "posix_spawn_file_actions_addclosefrom_np"
-    ).map { unsafeBitCast($0, to: AddCloseFrom.self) }
-
     /// Starts `program` on three pipes, or on a new pseudo-terminal of `terminal`'s size as the
     /// leader of a session whose controlling terminal it is (so resizing reaches it as SIGWINCH).
     /// `directory` is the helper's working directory on the host when it exists there.
@@ -37,7 +25,7 @@ extension ExecProcess {
             var actions = posix_spawn_file_actions_t()
             posix_spawn_file_actions_init(&actions)
             defer { posix_spawn_file_actions_destroy(&actions) }
-            var flags = Int32(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)
+            var flags: Int32 = 0
             let io: ExecIO
             var childEnds: [Int32] = []
             if let terminal {
@@ -61,29 +49,17 @@ extension ExecProcess {
                 io = ExecIO(
                     input: stdin.write, output: stdout.read, errors: stderr.read, wake: wake.read, terminal: false)
             }
-            if let directory, access(directory, X_OK) == 0 { _ = addChangeDirectory?(&actions, directory) }
+            if let directory, access(directory, X_OK) == 0 { _ = LinuxSymbols.changeDirectory?(&actions, directory) }
             // Descriptors the daemon opened without O_CLOEXEC (sockets) must not reach the command.
-            _ = addCloseFrom?(&actions, 3)
-
-            var attributes = posix_spawnattr_t()
-            posix_spawnattr_init(&attributes)
-            defer { posix_spawnattr_destroy(&attributes) }
-            // The daemon blocks and ignores signals for its own handling; the command starts with
-            // every disposition at its default, or Ctrl-C could never stop it.
-            var none = sigset_t()
-            sigemptyset(&none)
-            posix_spawnattr_setsigmask(&attributes, &none)
-            var all = sigset_t()
-            sigfillset(&all)
-            posix_spawnattr_setsigdefault(&attributes, &all)
-            posix_spawnattr_setpgroup(&attributes, 0)
-            posix_spawnattr_setflags(&attributes, Int16(flags))
+            _ = LinuxSymbols.closeFrom?(&actions, 3)
 
             let argv = ([program] + arguments).map { strdup($0) } + [nil]
             let envp = environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
             defer { for pointer in argv + envp { free(pointer) } }
             var pid: pid_t = 0
-            let result = posix_spawn(&pid, program, &actions, &attributes, argv, envp)
+            let result = ChildProcess.withAttributes(flags: flags) { attributes in
+                posix_spawn(&pid, program, &actions, &attributes, argv, envp)
+            }
             guard result == 0 else { throw ExecError.launchFailed(program: program, errno: result) }
             for fd in childEnds { close(fd) }
             return ExecProcess(pid: pid, io: io, wakeWrite: wake.write, output: output)

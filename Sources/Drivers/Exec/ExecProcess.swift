@@ -113,9 +113,9 @@ public final class ExecProcess: Sendable {
         var backoff: UInt32 = 50
         var code: Int32
         while true {
-            if let status = Self.reap(pid) {
+            if let ended = ChildProcess.reap(pid) {
                 io.drain(output)
-                code = status
+                code = ended.shellStatus
                 break
             }
             let (input, ended) = shared.withLock { state in
@@ -151,20 +151,6 @@ public final class ExecProcess: Sendable {
         guard fd >= 0 else { return }
         var byte: UInt8 = 1
         _ = Glibc.write(fd, &byte, 1)
-    }
-
-    /// The exit code if the helper has ended, reaping it; nil while it runs.
-    private static func reap(_ pid: Int32) -> Int32? {
-        var status: Int32 = 0
-        while true {
-            let result = waitpid(pid, &status, WNOHANG)
-            if result == pid { break }
-            if result == 0 { return nil }
-            if errno == EINTR { continue }
-            return -1  // ECHILD: reaped elsewhere; the status is lost.
-        }
-        let signal = status & 0x7f
-        return signal == 0 ? (status >> 8) & 0xff : 128 + signal
     }
 
     static func children(of pid: Int32) -> [Int32] {

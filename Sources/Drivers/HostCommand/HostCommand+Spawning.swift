@@ -56,7 +56,7 @@ extension HostCommand {
 
         var backoff: UInt32 = 50
         while true {
-            if let status = Self.reap(pid) {
+            if let status = ChildProcess.reap(pid) {
                 // The child is gone. What it wrote is in the pipes now; a daemon it left behind
                 // may hold the write ends open for ever, so take what is there and do not wait for EOF.
                 io.drain()
@@ -86,21 +86,6 @@ extension HostCommand {
         }
     }
 
-    /// The exit status if the child has ended, reaping it; nil while it runs.
-    private static func reap(_ pid: pid_t) -> HostCommandOutput.Termination? {
-        var status: Int32 = 0
-        while true {
-            let result = waitpid(pid, &status, WNOHANG)
-            if result == pid { break }
-            if result == 0 { return nil }
-            if errno == EINTR { continue }
-            // ECHILD: something else in the process reaped it; the status is lost.
-            return .exited(-1)
-        }
-        let signal = status & 0x7f
-        return signal == 0 ? .exited((status >> 8) & 0xff) : .signalled(signal)
-    }
-
     private func spawn(stdin: Int32, stdout: Int32, stderr: Int32) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -111,22 +96,6 @@ extension HostCommand {
         // Descriptors the daemon opened without O_CLOEXEC (sockets, other commands' pipes) must
         // not outlive the call in a long-lived child such as the LXC monitor.
         _ = LinuxSymbols.closeFrom?(&actions, 3)
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        // The daemon blocks and ignores signals for its own handling; a child must start with
-        // none blocked and every disposition at its default, or it could not be stopped.
-        var none = sigset_t()
-        sigemptyset(&none)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        var all = sigset_t()
-        sigfillset(&all)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        // Its own process group, so a timeout kills whatever it started too.
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(
-            &attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
 
         // posix_spawn cannot set a parent-death signal; setpriv sets it and execs the program. The
         // thread that spawns also waits, so the signal comes only when the process dies.
@@ -139,14 +108,17 @@ extension HostCommand {
         defer { envp?.free() }
 
         var pid: pid_t = 0
-        let result = argv.pointers.withUnsafeBufferPointer { argvBuffer in
-            if let envp {
-                return envp.pointers.withUnsafeBufferPointer { envBuffer in
-                    posix_spawn(
-                        &pid, program, &actions, &attributes, argvBuffer.baseAddress!, envBuffer.baseAddress!)
+        // Its own process group, so a timeout kills whatever it started too.
+        let result = ChildProcess.withAttributes(flags: Int32(POSIX_SPAWN_SETPGROUP)) { attributes in
+            argv.pointers.withUnsafeBufferPointer { argvBuffer in
+                if let envp {
+                    return envp.pointers.withUnsafeBufferPointer { envBuffer in
+                        posix_spawn(
+                            &pid, program, &actions, &attributes, argvBuffer.baseAddress!, envBuffer.baseAddress!)
+                    }
                 }
+                return posix_spawn(&pid, program, &actions, &attributes, argvBuffer.baseAddress!, environ)
             }
-            return posix_spawn(&pid, program, &actions, &attributes, argvBuffer.baseAddress!, environ)
         }
         guard result == 0 else { throw HostCommandError.launchFailed(command: description, errno: result) }
         return pid

@@ -5,6 +5,14 @@ public struct HostCommandOutput: Sendable, Equatable {
         case exited(Int32)
         case signalled(Int32)
 
+        /// As a shell reports it (`$?`): the exit status, or 128 + the signal.
+        public var shellStatus: Int32 {
+            switch self {
+            case .exited(let status): status
+            case .signalled(let signal): 128 + signal
+            }
+        }
+
         public var description: String {
             switch self {
             case .exited(let status): "exit \(status)"

@@ -8,6 +8,8 @@
 enum LinuxSymbols {
     typealias Pipe2 = @convention(c) (UnsafeMutablePointer<Int32>?, Int32) -> Int32
     typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32
+    typealias AddChangeDirectory =
+        @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, UnsafePointer<CChar>?) -> Int32
     typealias SetAttribute =
         @convention(c) (
             UnsafePointer<CChar>?, UnsafePointer<CChar>?, UnsafeRawPointer?, Int, Int32
@@ -22,6 +24,11 @@ enum LinuxSymbols {
     /// from the given one up.
     static let closeFrom: AddCloseFrom? = symbol("posix_spawn_file_actions_addclosefrom_np").map {
         unsafeBitCast($0, to: AddCloseFrom.self)
+    }
+
+    /// posix_spawn_file_actions_addchdir_np (glibc 2.29): the child's working directory.
+    static let changeDirectory: AddChangeDirectory? = symbol("posix_spawn_file_actions_addchdir_np").map {
+        unsafeBitCast($0, to: AddChangeDirectory.self)
     }
 
     /// lsetxattr(2) and lremovexattr(2): extended attributes of a path, symlinks not followed.
