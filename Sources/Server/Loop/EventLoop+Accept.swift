@@ -43,7 +43,7 @@ extension EventLoop {
                 (uid, gid, pid) = (UInt32.max, UInt32.max, 0)
             }
             peer = .unix(uid: uid, gid: gid, pid: pid)
-        case .tcp:
+        case .tcp, .tls:
             var one: Int32 = 1
             setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
             let described = TCPAddress.describe(address)
