@@ -30,7 +30,7 @@ let package = Package(
         // Pure HTTP/1.1 + WebSocket codec: no I/O, the fuzz target.
         .target(name: "HTTP", swiftSettings: strictSettings),
         // Event loops, listeners, connections, limits, sd_notify.
-        .target(name: "Server", dependencies: ["HTTP", "CLinux"], swiftSettings: strictSettings),
+        .target(name: "Server", dependencies: ["HTTP", "CLinux", "COpenSSL"], swiftSettings: strictSettings),
         // SQLite: connections, statements, transactions, migrations.
         .target(name: "Store", dependencies: ["CSQLite"], swiftSettings: strictSettings),
         // Durable operations: model and state machine, job queue with group commit, scheduler, workers,
@@ -61,6 +61,14 @@ let package = Package(
         .executableTarget(name: "berthd", dependencies: ["Daemon"], swiftSettings: strictSettings),
         // libFuzzer entry point over the HTTP parser and WebSocket decoder (see scripts/fuzz.sh).
         .executableTarget(name: "FuzzHTTP", dependencies: ["HTTP", "JSON"], swiftSettings: strictSettings),
+        // libFuzzer entry points over what else reads untrusted bytes (see scripts/fuzz.sh): image
+        // tarball headers, JSON request bodies, the collections filter grammar and its regex engine.
+        // They reach internal types with @testable, so they build only in debug or with -enable-testing.
+        .executableTarget(name: "FuzzTar", dependencies: ["Images"], swiftSettings: strictSettings),
+        .executableTarget(
+            name: "FuzzRequests", dependencies: ["API", "HTTP", "Instances", "JSON", "Server"],
+            swiftSettings: strictSettings),
+        .executableTarget(name: "FuzzFilter", dependencies: ["API", "JSON"], swiftSettings: strictSettings),
 
         .testTarget(
             name: "OperationsTests", dependencies: ["Operations", "JSON", "Store", "Log"], swiftSettings: strictSettings),

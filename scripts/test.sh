@@ -5,13 +5,13 @@
 #
 # Stages, each under a "=== stage" header, in this order:
 #   deps     apt packages the build and the tests need (only the missing ones; needs root to install)
-#            and a Python venv in .venv with pytest, PyYAML and openapi-spec-validator
+#            and a Python venv in .venv with pytest, PyYAML, openapi-spec-validator, pylxd and schemathesis
 #   build    swift build --build-tests (once; later stages reuse it, berthd included)
-#   unit     swift test --skip-build (Swift Testing and XCTest)
+#   unit     swift test --skip-build --no-parallel (Swift Testing and XCTest)
 #   lint     swift format lint --strict over the Swift sources and Swift test folders
 #   openapi  specs/openapi.yaml parses and is a valid OpenAPI 3.1 document
 #   e2e      the pytest suite in Tests/EndToEnd against .build/debug/berthd
-#   fuzz     scripts/fuzz.sh $FUZZ_SECONDS (default 60), when that script exists
+#   fuzz     scripts/fuzz.sh $FUZZ_SECONDS (default 60 per target, four targets), when that script exists
 # A failing stage does not hide the others (unit and e2e are skipped when the build fails);
 # the summary at the end lists every stage, and the exit status is non-zero if any stage failed.
 #
@@ -104,6 +104,7 @@ install_deps() {
         "$python" -m venv "$venv" || return 1
     fi
     "$venv/bin/python" -m pip install --quiet --disable-pip-version-check pytest pyyaml openapi-spec-validator "pylxd==2.4.2" \
+        "schemathesis==4.32.5" \
         || return 1
     "$venv/bin/python" -m pytest --version
 }
@@ -145,7 +146,10 @@ fi
 build_ok=0
 if stage build swift build --build-tests --scratch-path "$scratch"; then
     build_ok=1
-    stage unit swift test --skip-build --scratch-path "$scratch"
+    # One test at a time: all 650+ at once on 2 cores (TLS handshakes, tar and openssl children,
+    # real servers) starved each other into timeouts — and into EOFs on HTTPServerTests' pipelined
+    # connections that are not understood yet (see the issue notes). Serial takes ~35 s.
+    stage unit swift test --skip-build --no-parallel --scratch-path "$scratch"
 else
     skip unit "build failed"
 fi

@@ -16,6 +16,10 @@ public final class APIContext: Sendable {
     public let instances: InstanceService?
     /// Lifecycle events of changes made outside operations (aliases).
     public let lifecycle: LifecycleEmitter
+    /// Trusted certificates and API tokens, cached for the request path.
+    public let trust: TrustStore
+    /// The `core.https_address` listener, moved live when the configuration changes.
+    public let httpsListener = HTTPSListener()
 
     /// Committed events for `GET /1.0/events`: the bus the operation store's writer publishes to.
     public var events: EventBus { operations.events }
@@ -31,6 +35,7 @@ public final class APIContext: Sendable {
         self.images = images
         self.instances = instances
         self.lifecycle = lifecycle
+        trust = TrustStore(database: database)
         lifecycle.attach(operations)
     }
 }

@@ -1,5 +1,6 @@
 import HTTP
 import Log
+import Operations
 import Server
 
 /// The bridge from the HTTP server to the API: routing, trust, the `project` rule, the request log,
@@ -7,10 +8,20 @@ import Server
 public struct APIResponder: HTTPResponder {
     let router: Router
     let logger: Logger
+    let trust: TrustStore
+    let limiter: RateLimiter
+    /// The server configuration in force (`core.rate_limit…`), read per request from a cache.
+    let config: @Sendable () -> [String: String]
 
-    public init(router: Router, logger: Logger) {
+    public init(
+        router: Router, logger: Logger, trust: TrustStore, limiter: RateLimiter = RateLimiter(),
+        config: @escaping @Sendable () -> [String: String]
+    ) {
         self.router = router
         self.logger = logger
+        self.trust = trust
+        self.limiter = limiter
+        self.config = config
     }
 
     public func respond(to request: HTTPRequest, context: RequestContext) -> Reply {
@@ -46,23 +57,30 @@ public struct APIResponder: HTTPResponder {
     }
 
     private func route(_ request: HTTPRequest, context: RequestContext) -> Reply {
-        // Until TLS client trust exists, only local (unix socket) callers are trusted. Untrusted callers
-        // learn nothing about which paths exist: anything but an untrusted action is 403.
-        let trusted = context.transport == .unix
+        let now = Timestamp.now().nanoseconds
+        let identity = trust.identify(context, headers: request.headers, now: now)
+        if let wait = admit(identity, context: context, now: now) {
+            var response = ErrorMapping.response(for: APIError(.tooManyRequests, "Too many requests"))
+            response.headers.add(name: "Retry-After", value: String(wait))
+            return .response(response)
+        }
+        // Untrusted callers learn nothing about which paths exist: anything they may not call is 403.
         let action: Action
-        let parameters: [String: String]
+        let apiRequest: APIRequest
         switch router.match(method: request.method, components: request.pathComponents) {
-        case .action(let matched, let matchedParameters) where trusted || matched.access == .untrusted:
+        case .action(let matched, let parameters):
+            let routed = APIRequest(
+                http: request, context: context, identity: identity, parameters: parameters, query: request.queryItems)
+            guard identity.permits(matched.access, method: request.method, project: routed.project) else {
+                return .response(Envelope.error(.forbidden))
+            }
             action = matched
-            parameters = matchedParameters
-        case _ where !trusted: return .response(Envelope.error(.forbidden))
+            apiRequest = routed
+        case _ where !identity.isTrusted: return .response(Envelope.error(.forbidden))
         case .notFound: return .response(Envelope.error(.notFound))
         case .methodNotAllowed: return .response(Envelope.error(.notImplemented))
-        case .action: return .response(Envelope.error(.forbidden))
         }
 
-        let apiRequest = APIRequest(
-            http: request, context: context, trusted: trusted, parameters: parameters, query: request.queryItems)
         // Projects do not exist yet: `default` is the only one, and LXD answers others with 404.
         if apiRequest.project != "default" { return .response(Envelope.error(.projectNotFound)) }
 
@@ -82,6 +100,21 @@ public struct APIResponder: HTTPResponder {
                 }
             }
         }
+    }
+
+    /// Network callers are rate-limited per certificate, token or (untrusted) address; local ones
+    /// are not. Nil: go ahead; otherwise the seconds for `Retry-After`.
+    private func admit(_ identity: Identity, context: RequestContext, now: Int64) -> Int? {
+        let key: String
+        if let identityKey = identity.rateLimitKey {
+            key = identityKey
+        } else if case .tcp(let address, _) = context.peer {
+            key = "address:" + address
+        } else {
+            return nil
+        }
+        let (perSecond, burst) = AuthConfigKeys.rate(config())
+        return limiter.admit(key, perSecond: perSecond, burst: burst, now: now)
     }
 
     private func logRequest(

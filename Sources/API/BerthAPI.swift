@@ -6,10 +6,16 @@ import Server
 
 /// Every endpoint Berth serves, as one table (LXD's `api10` list).
 public enum BerthAPI {
-    public static func endpoints(_ context: APIContext) -> [Endpoint] {
+    /// `server` tells trust tokens the server's fingerprint and addresses; by default what `GET /1.0`
+    /// reports.
+    public static func endpoints(_ context: APIContext, server: ServerIdentity? = nil) -> [Endpoint] {
         var endpoints =
             ServerEndpoints.endpoints(context) + OperationsEndpoints.endpoints(context)
             + EventsEndpoints.endpoints(context)
+            + CertificatesEndpoints.endpoints(
+                context, server: server ?? ServerIdentity.serverInfo(context.serverInfo), waiters: .shared)
+            + AuthTokensEndpoints.endpoints(context)
+        endpoints += OpenAPIEndpoints.endpoints(context)
         if let images = context.images {
             endpoints += ImagesEndpoints.endpoints(context, store: images)
             endpoints += ImageAliasesEndpoints.endpoints(context, store: images, lifecycle: context.lifecycle)
@@ -46,6 +52,8 @@ public enum BerthAPI {
 
     /// The responder for `context`, with `extra` endpoints (a test daemon's) after Berth's own.
     public static func responder(_ context: APIContext, extra: [Endpoint] = []) -> APIResponder {
-        APIResponder(router: Router(endpoints(context) + extra), logger: context.logger)
+        APIResponder(
+            router: Router(endpoints(context) + extra), logger: context.logger, trust: context.trust,
+            config: { context.serverInfo.snapshot.config })
     }
 }

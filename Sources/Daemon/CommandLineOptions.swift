@@ -23,7 +23,9 @@ struct CommandLineOptions: Equatable {
 
         --state-dir   where berth.db, unix.socket and the lock live (default /var/lib/berth as root,
                       $XDG_RUNTIME_DIR/berth otherwise)
-        --listen      also serve the API over TCP on HOST:PORT (callers there are untrusted until TLS exists)
+        --listen      also serve the API over HTTPS on HOST:PORT, [IPV6]:PORT or :PORT (LXD's
+                      core.https_address; repeatable); the certificate is server.crt in the state
+                      directory, made on first start; clients without a trusted certificate are untrusted
         --log-level   debug logs every request (default info)
         --timeout     waitready: give up after this many seconds (default: wait forever)
         """

@@ -32,18 +32,16 @@ struct Daemon {
             throw DaemonError("cannot open database \(databasePath): \(error)")
         }
 
-        var addresses: [ListenAddress] = [.unix(path: stateDirectory + "/unix.socket", mode: 0o660)]
-        for text in options.listen {
-            guard let address = ListenAddress.parseTCP(text) else {
-                throw DaemonError("--listen \(text): expected HOST:PORT with a numeric IPv4 or [IPv6] host")
-            }
-            addresses.append(address)
-        }
-        let tcpAddresses = addresses.compactMap { address -> String? in
-            if case .tcp = address { return address.description }
-            return nil
-        }
+        let host = HostFacts.current()
+        let identity = try Self.serverIdentity(stateDirectory: stateDirectory, hostName: host.serverName)
+        let commandLine = try Self.commandLineAddresses(options.listen)
         let config = try database.read { try $0.config() }
+        // `core.https_address` is served as well, unless --listen names the same address; a stored
+        // address that cannot be bound is logged, not fatal, so the unix socket can fix it.
+        let stored = CoreConfigKeys.httpsListenAddress(config)
+        let configured = stored.flatMap { commandLine.contains($0) ? nil : $0 }
+        let addresses: [ListenAddress] = [.unix(path: stateDirectory + "/unix.socket", mode: 0o660)] + commandLine
+        let httpsAddresses = (commandLine + (configured.map { [$0] } ?? [])).map(\.description)
         let images: ImageStore
         do {
             images = try ImageStore(directory: stateDirectory + "/images", database: database)
@@ -64,7 +62,7 @@ struct Daemon {
                 path: databasePath,
                 registry: OperationRegistry(
                     ImageOperations.definitions(store: images, lifecycle: lifecycle) + instances.definitions()
-                        + extensions.operationTypes),
+                        + TrustTokenOperation.definitions() + extensions.operationTypes),
                 configuration: tunables, logger: logger)
             try await operations.start()
             // A row left `creating` without its operation (the server stopped in between) is undone.
@@ -82,7 +80,10 @@ struct Daemon {
         let context = APIContext(
             database: database, logger: logger,
             serverInfo: ServerInfoCache(
-                info: ServerInfo(host: .current(), addresses: tcpAddresses), config: config),
+                info: ServerInfo(
+                    host: host, addresses: httpsAddresses, certificate: identity.certificatePEM,
+                    certificateFingerprint: identity.fingerprint),
+                config: config),
             operations: operations, images: images, instances: instances,
             lifecycle: lifecycle)
 
@@ -90,15 +91,36 @@ struct Daemon {
         // Keep descriptors for the database, the store writer and the host commands of workers.
         serverConfiguration.maxConnections = max(64, FileDescriptorLimit.raiseToMaximum() - 256)
         serverConfiguration.bodySinkProvider = BerthAPI.bodySinkProvider(context)
+        do {
+            serverConfiguration.tls = try TLSContext(identity: identity)
+        } catch {
+            throw DaemonError("cannot set up TLS with \(stateDirectory)/server.crt: \(error)")
+        }
         let server = HTTPServer(
             configuration: serverConfiguration,
             responder: BerthAPI.responder(context, extra: extensions.endpoints(context)))
-        let bound: [ListenAddress]
+        var bound: [ListenAddress]
         do {
             bound = try server.start(listening: addresses)
         } catch {
             throw DaemonError("cannot listen: \(error)")
         }
+        var configuredBound: ListenAddress?
+        if let configured {
+            do {
+                configuredBound = try server.addListener(configured)
+                bound.append(configuredBound!)
+            } catch {
+                logger.error(
+                    "cannot listen on core.https_address", ["address": configured.description, "error": "\(error)"])
+            }
+        }
+        // From here on, changes of core.https_address move the listener while the daemon runs. An
+        // address that could not be bound counts as none, so setting it again tries again.
+        await context.httpsListener.attach(
+            server: server, fixed: commandLine, configured: configured != nil && configuredBound == nil ? nil : stored,
+            bound: configuredBound)
+        context.serverInfo.update(addresses: await context.httpsListener.addresses)
         let notifier = SystemdNotifier(environment: ProcessInfo.processInfo.environment)
         notifier?.notify("READY=1\nSTATUS=Serving the API\nMAINPID=\(getpid())")
         logger.info(

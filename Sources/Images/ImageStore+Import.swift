@@ -133,7 +133,8 @@ extension ImageStore {
         case .tarball(let compression):
             try FileManager.default.createDirectory(
                 atPath: target, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o755])
-            try await Tar.extract(archive: rootfs, into: target, compression: compression, counter: counter)
+            try await Tar.extract(
+                archive: rootfs, into: target, compression: compression, counter: counter, layout: .rootfs)
         }
     }
 

@@ -10,7 +10,8 @@ import Synchronization
 /// set and connections, all polling the shared listening sockets.
 ///
 /// Lifecycle: `init` → `start(listening:)` (binds synchronously, so a busy port fails at once) →
-/// `shutdown(gracePeriodMilliseconds:)` (stop accepting, finish in-flight requests, close).
+/// `shutdown(gracePeriodMilliseconds:)` (stop accepting, finish in-flight requests, close). While it
+/// runs, `addListener(_:)` and `removeListener(_:)` change where it accepts (`core.https_address`).
 public final class HTTPServer: Sendable {
     private let core: ServerCore
     private let state = Mutex<State>(State())
@@ -35,7 +36,7 @@ public final class HTTPServer: Sendable {
         signal(SIGPIPE, SIG_IGN)
         var bound: [Listener] = []
         do {
-            for address in addresses { bound.append(try Listener.bind(address)) }
+            for address in addresses { bound.append(try core.bind(address)) }
         } catch {
             for listener in bound { listener.close() }
             throw error
@@ -79,7 +80,7 @@ public final class HTTPServer: Sendable {
     /// then closes whatever is left. Returns when every loop thread has exited.
     public func shutdown(gracePeriodMilliseconds: Int64 = 10_000) async {
         core.draining.store(true, ordering: .relaxed)
-        let (handles, listeners) = state.withLock { ($0.handles, $0.listeners) }
+        let handles = state.withLock { $0.handles }
         let drained = DrainAcknowledgements()
         for handle in handles {
             handle.execute { loop in
@@ -95,14 +96,58 @@ public final class HTTPServer: Sendable {
         {
             try? await Task.sleep(for: .milliseconds(1))
         }
+        let listeners = state.withLock { state in
+            defer { state.listeners = [] }
+            return state.listeners
+        }
         for listener in listeners { listener.close() }
-        state.withLock { $0.listeners = [] }
         while state.withLock({ $0.running }) > 0 {
             if ContinuousClock.now >= deadline {
                 for handle in handles { handle.execute { loop in loop.forceClose() } }
             }
             try? await Task.sleep(for: .milliseconds(10))
         }
+    }
+
+    /// Binds one more address on a running server; every loop polls it from its next wake-up.
+    /// Returns the bound address (TCP port 0 resolved), which is also what `removeListener` takes.
+    @discardableResult
+    public func addListener(_ address: ListenAddress) throws -> ListenAddress {
+        let listener = try core.bind(address)
+        let handles = state.withLock { state -> [EventLoopHandle]? in
+            guard state.started, !core.draining.load(ordering: .relaxed) else { return nil }
+            state.listeners.append(listener)
+            return state.handles
+        }
+        guard let handles else {
+            listener.close()
+            throw SystemError("listen", errno: ESHUTDOWN, detail: "\(address): the server is not running")
+        }
+        for handle in handles { handle.execute { loop in loop.addListener(listener) } }
+        return listener.boundAddress
+    }
+
+    /// Stops accepting on `address` (as `start` or `addListener` returned it); connections accepted
+    /// there are served to their end. Returns once the socket is closed and the port free again.
+    public func removeListener(_ address: ListenAddress) async {
+        let found = state.withLock { state -> (Listener, [EventLoopHandle])? in
+            guard let index = state.listeners.firstIndex(where: { $0.boundAddress == address }) else { return nil }
+            return (state.listeners.remove(at: index), state.handles)
+        }
+        guard let (listener, handles) = found else { return }
+        let removed = DrainAcknowledgements()
+        let token = listener.token
+        for handle in handles {
+            handle.execute { loop in
+                loop.removeListener(token: token)
+                removed.count.add(1, ordering: .releasing)
+            }
+        }
+        // As in shutdown: the descriptor is closed only once no loop polls it any more.
+        while removed.count.load(ordering: .acquiring) < handles.count && state.withLock({ $0.running }) > 0 {
+            try? await Task.sleep(for: .milliseconds(1))
+        }
+        listener.close()
     }
 
     /// How many loops have stopped polling the listeners.

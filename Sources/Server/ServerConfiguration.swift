@@ -6,8 +6,14 @@ public struct ServerConfiguration: Sendable {
     /// Event-loop threads; each owns its connections. Two matches this kind of machine's cores.
     public var loopCount: Int = 2
     /// Connections above this are answered 503 and closed at once; the others keep being served.
-    /// Idle long polls are cheap here (no thread each), so the bound is the descriptor limit.
-    public var maxConnections: Int = 4096
+    /// Idle long polls are cheap here (no thread each), so the bound is the descriptor limit: the
+    /// daemon sets it from RLIMIT_NOFILE (`FileDescriptorLimit`); this default holds 10,000 idle
+    /// clients with room to spare.
+    public var maxConnections: Int = 16_384
+    /// TCP (and TLS) connections one peer address may hold at once; above it, 503 and closed at
+    /// once like `maxConnections`, so one host cannot take every slot. Unix-socket peers are local
+    /// and trusted: not counted.
+    public var maxConnectionsPerPeer: Int = 256
     /// Request line + headers (431) and body (413) caps.
     public var parserLimits = HTTPParserLimits()
     /// Chooses, per request head, a sink that takes the body as it arrives (a file, see
@@ -16,6 +22,12 @@ public struct ServerConfiguration: Sendable {
         (@Sendable (_ method: HTTPMethod, _ target: String, _ headers: HTTPHeaders) -> (any HTTPBodySink)?)?
     /// Time allowed from a request's first byte until its head is complete (slowloris defence).
     public var headerTimeoutMilliseconds: Int64 = 10_000
+    /// The identity and policy of `.tls` listeners; binding one without it fails.
+    public var tls: TLSContext?
+    /// Time allowed from accepting a `.tls` connection until its handshake is complete: a client
+    /// that stalls mid-handshake holds a descriptor and OpenSSL's buffers, so it gets no longer
+    /// than one that stalls mid-head.
+    public var tlsHandshakeTimeoutMilliseconds: Int64 = 10_000
     /// Longest pause allowed between two reads of a request body.
     public var bodyTimeoutMilliseconds: Int64 = 30_000
     /// An idle keep-alive connection is closed after this.

@@ -182,6 +182,31 @@ public enum Schema {
                 CREATE INDEX instance_snapshots_expiring ON instance_snapshots (expires_at)
                     WHERE expires_at IS NOT NULL;
                 """),
+        // Trust (issue 7): the client certificates TLS callers are trusted by (LXD's trust store, by
+        // SHA-256 fingerprint of the DER) and Berth's API tokens, which are kept only as a hash of their
+        // secret: a copy of the database lets nobody in.
+        Migration(
+            version: 7, name: "create_trust",
+            sql: """
+                CREATE TABLE certificates (
+                    fingerprint TEXT PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    type TEXT NOT NULL,
+                    restricted INTEGER NOT NULL,
+                    projects TEXT NOT NULL,
+                    certificate TEXT NOT NULL,
+                    created_at INTEGER NOT NULL
+                ) STRICT, WITHOUT ROWID;
+
+                CREATE TABLE api_tokens (
+                    id TEXT PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    scope TEXT NOT NULL,
+                    secret_hash TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    expires_at INTEGER
+                ) STRICT, WITHOUT ROWID;
+                """),
     ]
 
     /// The schema version this build writes and the highest it can open.

@@ -5,9 +5,10 @@ import Testing
 
 @Suite struct RouterTests {
     let router = Router([
-        Endpoint("/1.0", get: .immediate { _ in .empty }),
-        Endpoint("/1.0/instances/{name}", get: .immediate { _ in .empty }, delete: .immediate { _ in .empty }),
-        Endpoint("/1.0/instances/{name}/state", put: .immediate { _ in .empty }),
+        Endpoint("/1.0", get: .immediate(.view) { _ in .empty }),
+        Endpoint(
+            "/1.0/instances/{name}", get: .immediate(.view) { _ in .empty }, delete: .immediate(.view) { _ in .empty }),
+        Endpoint("/1.0/instances/{name}/state", put: .immediate(.view) { _ in .empty }),
     ])
 
     @Test func matchesStaticAndParameterisedPaths() {

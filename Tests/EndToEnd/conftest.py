@@ -2,7 +2,8 @@
 
 Fixtures
   berthd          a daemon on a fresh temporary state directory (unix socket only)
-  berthd_tcp      the same with `--listen 127.0.0.1:<free port>` (untrusted plain-HTTP callers)
+  berthd_tcp      the same with `--listen 127.0.0.1:<free port>` (HTTPS; callers without a trusted
+                  client certificate are untrusted)
   berthd_factory  start(listen=False, env=None, args=()) for tests that need several daemons or
                   a special environment (NOTIFY_SOCKET, ...)
   berthd_binary   the path of the binary under test
@@ -22,6 +23,7 @@ import re
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import tempfile
 import time
@@ -92,6 +94,14 @@ def destroy_containers(lxc_path: Path):
                             pass  # still in use: not ours to force
 
 
+def unverified_tls_context() -> ssl.SSLContext:
+    """A client context that accepts berthd's self-signed certificate (like `curl -k`)."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
+
+
 def free_tcp_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
@@ -153,8 +163,14 @@ class HTTPConnection:
         return cls(sock, "unix.socket", timeout)
 
     @classmethod
-    def tcp(cls, host: str, port: int, timeout: float = 10) -> HTTPConnection:
+    def tcp(cls, host: str, port: int, timeout: float = 10, context: ssl.SSLContext | None = None) -> HTTPConnection:
+        """A TLS connection to berthd's HTTPS listener; `context` may carry a client certificate."""
         sock = socket.create_connection((host, port), timeout=timeout)
+        try:
+            sock = (context or unverified_tls_context()).wrap_socket(sock, server_hostname=host)
+        except BaseException:
+            sock.close()
+            raise
         return cls(sock, f"{host}:{port}", timeout)
 
     def __enter__(self):

@@ -72,6 +72,15 @@ import Testing
         #expect(Timestamp(nanoseconds: -1).description == "1969-12-31T23:59:59.999999999Z")
     }
 
+    /// schemathesis sent `GET /1.0/operations?since=4285-11-12T10:18:11+17:43`, which crashed the
+    /// daemon on an Int64 overflow: a time nanoseconds cannot hold is no time.
+    @Test func rfc3339TimesBeyondInt64NanosecondsAreRejectedNotTrapped() {
+        #expect(Timestamp(rfc3339: "4285-11-12T10:18:11+17:43") == nil)
+        #expect(Timestamp(rfc3339: "9999-12-31T23:59:59.999999999Z") == nil)
+        #expect(Timestamp(rfc3339: "0001-01-01T00:00:00Z") == nil)
+        #expect(Timestamp(rfc3339: "2262-04-11T23:47:16Z")?.nanoseconds == 9_223_372_036_000_000_000)
+    }
+
     @Test func timestampsRenderAsRFC3339Nano() {
         #expect(Timestamp(nanoseconds: 0).description == "1970-01-01T00:00:00Z")
         #expect(Timestamp(nanoseconds: 1_500_000_000).description == "1970-01-01T00:00:01.5Z")

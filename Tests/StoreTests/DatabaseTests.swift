@@ -15,7 +15,8 @@ import Testing
             }
             #expect(
                 tables == [
-                    "config", "events", "idempotency_keys", "image_aliases", "images", "instance_snapshots",
+                    "api_tokens", "certificates", "config", "events", "idempotency_keys", "image_aliases", "images",
+                    "instance_snapshots",
                     "instances", "jobs",
                     "operation_log", "operations", "schema_migrations",
                 ])

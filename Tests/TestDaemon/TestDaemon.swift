@@ -20,7 +20,7 @@ enum TestDaemon {
                 [
                     Endpoint(
                         "/1.0/testing/operations",
-                        post: .deferred { request in
+                        post: .deferred(.operate) { request in
                             let body = try JSONValue.parse(request.http.body)
                             let type = body["type"]?.stringValue ?? "test.noop"
                             var resources: [String: [String]] = [:]
@@ -34,7 +34,8 @@ enum TestDaemon {
                                     payload: body["payload"] ?? .object([]), resources: resources,
                                     project: request.project),
                                 for: request, context: context)
-                        })
+                        }),
+                    TestRoutes.endpoint(context),
                 ]
             })
         exit(await BerthDaemon.main(arguments: Array(CommandLine.arguments.dropFirst()), extensions: extensions))

@@ -12,7 +12,7 @@ extension FilterExpression {
     /// an invalid `rx` expression is a 400 naming its position, not an error halfway through a list.
     init(parsing text: String) throws(FilterSyntaxError) {
         let tokens = try Self.tokens(text)
-        let end = text.count + 1
+        let end = text.unicodeScalars.count + 1
         var clauses: [FilterClause] = []
         var junction = FilterClause.Junction.and
         var index = 0
@@ -58,7 +58,9 @@ extension FilterExpression {
         self.clauses = clauses
     }
 
-    /// A word or quoted string of the filter and its 1-based character position.
+    /// A word or quoted string of the filter and its 1-based position in Unicode scalars (characters,
+    /// for ASCII). Scalars, not grapheme clusters: a mark that joins the next character (U+0601
+    /// prepends, U+0301 combines) must not hide a quote or a backslash from the tokenizer.
     struct Token: Equatable {
         let text: String
         let position: Int
@@ -67,17 +69,17 @@ extension FilterExpression {
 
     static func tokens(_ text: String) throws(FilterSyntaxError) -> [Token] {
         var tokens: [Token] = []
-        var characters = text.makeIterator()
+        var scalars = text.unicodeScalars.makeIterator()
         var position = 0
-        func advance() -> Character? {
-            guard let character = characters.next() else { return nil }
+        func advance() -> Unicode.Scalar? {
+            guard let scalar = scalars.next() else { return nil }
             position += 1
-            return character
+            return scalar
         }
         while let first = advance() {
-            if first.isWhitespace { continue }
+            if first.properties.isWhitespace { continue }
             let start = position
-            var word = ""
+            var word = String.UnicodeScalarView()
             if first == "\"" {
                 var closed = false
                 while let character = advance() {
@@ -93,18 +95,18 @@ extension FilterExpression {
                     }
                 }
                 guard closed else { throw FilterSyntaxError(position: start, reason: "unterminated quote") }
-                if let after = advance(), !after.isWhitespace {
+                if let after = advance(), !after.properties.isWhitespace {
                     throw FilterSyntaxError(position: position, reason: "expected a space after the closing quote")
                 }
-                tokens.append(Token(text: word, position: start, quoted: true))
+                tokens.append(Token(text: String(word), position: start, quoted: true))
                 continue
             }
             word.append(first)
             while let character = advance() {
-                if character.isWhitespace { break }
+                if character.properties.isWhitespace { break }
                 word.append(character)
             }
-            tokens.append(Token(text: word, position: start, quoted: false))
+            tokens.append(Token(text: String(word), position: start, quoted: false))
         }
         return tokens
     }
@@ -114,7 +116,8 @@ extension FilterExpression {
     private static func path(_ token: Token) throws(FilterSyntaxError) -> FieldPath {
         if let offset = token.text.firstIndex(where: { $0 == "(" || $0 == ")" }) {
             throw FilterSyntaxError(
-                position: token.position + token.text.distance(from: token.text.startIndex, to: offset),
+                position: token.position
+                    + token.text.unicodeScalars.distance(from: token.text.startIndex, to: offset),
                 reason: "parentheses are not supported (clauses are combined left to right, as in LXD)")
         }
         guard !token.quoted, let path = FieldPath(token.text[...]) else {

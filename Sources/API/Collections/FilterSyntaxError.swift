@@ -1,5 +1,5 @@
-/// Why a `filter=` was refused, and where: `position` counts characters from 1 in the decoded
-/// parameter, so a client can point at the mistake.
+/// Why a `filter=` was refused, and where: `position` counts Unicode scalars (characters, for
+/// ASCII) from 1 in the decoded parameter, so a client can point at the mistake.
 struct FilterSyntaxError: Error, Equatable, Sendable {
     let position: Int
     let reason: String

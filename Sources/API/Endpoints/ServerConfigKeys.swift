@@ -6,6 +6,8 @@ public enum ServerConfigKeys {
     /// Key → validator returning an error message for an invalid value. Later issues add keys here
     /// (`core.https_address`, `operations.retention`, …) together with what they do.
     public static let known: [String: Validator] = OperationsConfigKeys.validators
+        .merging(AuthConfigKeys.validators) { first, _ in first }
+        .merging(CoreConfigKeys.validators) { first, _ in first }
 
     /// Checks every key and value; the first problem is a 400 in LXD's wording
     /// (`cannot set 'foo.bar' to 'x': unknown key`).

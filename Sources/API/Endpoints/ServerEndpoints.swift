@@ -11,13 +11,13 @@ enum ServerEndpoints {
                 "/", get: root, put: root, post: root, patch: root, delete: root),
             Endpoint(
                 "/1.0",
-                get: .immediate(access: .untrusted) { request in getServer(request, context) },
-                put: .deferred { request in try updateServer(request, context, merge: false) },
-                patch: .deferred { request in try updateServer(request, context, merge: true) }),
+                get: .immediate(.untrusted) { request in getServer(request, context) },
+                put: .deferred(.admin) { request in try await updateServer(request, context, merge: false) },
+                patch: .deferred(.admin) { request in try await updateServer(request, context, merge: true) }),
         ]
     }
 
-    static let root = Action.immediate(access: .untrusted) { _ in .sync(.strings(["/1.0"])) }
+    static let root = Action.immediate(.untrusted) { _ in .sync(.strings(["/1.0"])) }
 
     /// Served from the cache: this is the request every `lxc` command starts with.
     static func getServer(_ request: APIRequest, _ context: APIContext) -> APIResponse {
@@ -27,22 +27,30 @@ enum ServerEndpoints {
     }
 
     /// `PUT /1.0` replaces the configuration, `PATCH /1.0` merges into it (LXD's `api10Put`/`api10Patch`).
-    /// Validation happens before anything is written; the write is one transaction.
-    static func updateServer(_ request: APIRequest, _ context: APIContext, merge: Bool) throws -> APIResponse {
+    /// Validation happens before anything is written; the write is one transaction. A changed
+    /// `core.https_address` is bound before the write and the old listener stopped after it.
+    static func updateServer(_ request: APIRequest, _ context: APIContext, merge: Bool) async throws -> APIResponse {
         try request.checkIfMatch(currentETag: context.serverInfo.snapshot.etag)
         let body = try request.decodeBody(ServerPut.self)
         let changes = body.config ?? [:]
         try ServerConfigKeys.validate(changes.filter { !$0.value.isEmpty })
-        let updated = try context.database.write { connection in
-            var config = merge ? try connection.config() : [:]
-            for (key, value) in changes {
-                // As in LXD, an empty value unsets the key.
-                config[key] = value.isEmpty ? nil : value
+        let updated = try await context.httpsListener.change {
+            var prospective = merge ? try context.database.read { try $0.config() } : [:]
+            for (key, value) in changes { prospective[key] = value.isEmpty ? nil : value }
+            return CoreConfigKeys.httpsListenAddress(prospective)
+        } commit: {
+            try context.database.write { connection in
+                var config = merge ? try connection.config() : [:]
+                for (key, value) in changes {
+                    // As in LXD, an empty value unsets the key.
+                    config[key] = value.isEmpty ? nil : value
+                }
+                try connection.replaceConfig(config)
+                return config
             }
-            try connection.replaceConfig(config)
-            return config
         }
         context.serverInfo.update(config: updated)
+        context.serverInfo.update(addresses: await context.httpsListener.addresses)
         context.operations.reconfigure { OperationsConfigKeys.apply(updated, to: &$0) }
         return .empty
     }

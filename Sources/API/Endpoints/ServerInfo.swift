@@ -6,10 +6,16 @@ public struct ServerInfo: Sendable {
     public let host: HostFacts
     /// The addresses the API listens on over the network (`environment.addresses`).
     public let addresses: [String]
+    /// The server's TLS certificate (PEM) and the SHA-256 of its DER, which `lxc remote add`
+    /// compares with what the handshake presented; empty when the daemon has none.
+    public let certificate: String
+    public let certificateFingerprint: String
 
-    public init(host: HostFacts, addresses: [String]) {
+    public init(host: HostFacts, addresses: [String], certificate: String = "", certificateFingerprint: String = "") {
         self.host = host
         self.addresses = addresses
+        self.certificate = certificate
+        self.certificateFingerprint = certificateFingerprint
     }
 
     /// The fields untrusted callers may see (LXD's `api.ServerUntrusted`).
@@ -33,14 +39,14 @@ public struct ServerInfo: Sendable {
         ]
     }
 
-    /// Only what is true of this host and this daemon: no instance driver, storage driver or TLS
-    /// certificate is reported until one exists.
+    /// Only what is true of this host and this daemon: no instance driver or storage driver is
+    /// reported until one exists.
     private func environment() -> JSONValue {
         .object([
             ("addresses", .strings(addresses)),
             ("architectures", .strings(host.architectures)),
-            ("certificate", .string("")),
-            ("certificate_fingerprint", .string("")),
+            ("certificate", .string(certificate)),
+            ("certificate_fingerprint", .string(certificateFingerprint)),
             ("driver", .string("")),
             ("driver_version", .string("")),
             ("firewall", .string("")),

@@ -13,20 +13,28 @@ public final class ServerInfoCache: Sendable {
         public let etag: String
     }
 
-    private let info: ServerInfo
-    private let current: Mutex<Snapshot>
+    private let current: Mutex<(info: ServerInfo, snapshot: Snapshot)>
 
     public init(info: ServerInfo, config: [String: String]) {
-        self.info = info
-        current = Mutex(ServerInfoCache.render(info: info, config: config))
+        current = Mutex((info, ServerInfoCache.render(info: info, config: config)))
     }
 
-    public var snapshot: Snapshot { current.withLock { $0 } }
+    public var snapshot: Snapshot { current.withLock { $0.snapshot } }
 
     /// Re-renders after a configuration change.
     public func update(config: [String: String]) {
-        let rendered = ServerInfoCache.render(info: info, config: config)
-        current.withLock { $0 = rendered }
+        current.withLock { $0.snapshot = ServerInfoCache.render(info: $0.info, config: config) }
+    }
+
+    /// Re-renders after the network listeners changed (`core.https_address`).
+    public func update(addresses: [String]) {
+        current.withLock { current in
+            let info = current.info
+            current.info = ServerInfo(
+                host: info.host, addresses: addresses, certificate: info.certificate,
+                certificateFingerprint: info.certificateFingerprint)
+            current.snapshot = ServerInfoCache.render(info: current.info, config: current.snapshot.config)
+        }
     }
 
     private static func render(info: ServerInfo, config: [String: String]) -> Snapshot {

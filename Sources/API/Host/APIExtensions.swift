@@ -4,6 +4,11 @@ public enum APIExtensions {
     public static let implemented: [String] = [
         // `ETag` on `GET /1.0`, `If-Match` checked on `PUT /1.0` and `PATCH /1.0` (412 on mismatch).
         "etag",
+        // The trust store: `PUT`/`PATCH /1.0/certificates/<fingerprint>`, restricted certificates, and
+        // trust tokens (`lxc config trust add`, `lxc remote add <token>`).
+        "certificate_update",
+        "certificate_project",
+        "certificate_token",
         // `PATCH /1.0` merges server configuration.
         "patch",
         // `/1.0/instances` next to `/1.0/containers`, `?recursion=2` full instances (what `lxc list` needs).

@@ -7,11 +7,34 @@ import Server
 public struct APIRequest: Sendable {
     public let http: HTTPRequest
     public let context: RequestContext
-    /// Whether the caller is trusted (unix socket peers now; TLS clients in the trust store later).
-    public let trusted: Bool
+    /// Who the caller is, as `TrustStore.identify` decided before routing.
+    public let identity: Identity
+    /// Whether the caller is trusted (LXD's `auth: trusted`).
+    public var trusted: Bool { identity.isTrusted }
     /// Values of `{name}` segments in the matched path pattern, percent-decoded.
     public let parameters: [String: String]
     public let query: [(name: String, value: String)]
+
+    public init(
+        http: HTTPRequest, context: RequestContext, identity: Identity, parameters: [String: String],
+        query: [(name: String, value: String)]
+    ) {
+        self.http = http
+        self.context = context
+        self.identity = identity
+        self.parameters = parameters
+        self.query = query
+    }
+
+    /// A request from a local caller (`trusted`) or an untrusted one; for tests of handlers.
+    public init(
+        http: HTTPRequest, context: RequestContext, trusted: Bool, parameters: [String: String],
+        query: [(name: String, value: String)]
+    ) {
+        self.init(
+            http: http, context: context, identity: trusted ? .local(uid: 0) : .untrusted, parameters: parameters,
+            query: query)
+    }
 
     public var method: HTTPMethod { http.method }
 

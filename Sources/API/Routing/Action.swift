@@ -10,14 +10,15 @@ public struct Action: Sendable {
     public let handler: Handler
     public let access: Access
 
+    /// `access` has no default on purpose: the route table states who may call every action.
     public static func immediate(
-        access: Access = .trusted, _ body: @escaping @Sendable (APIRequest) throws -> APIResponse
+        _ access: Access, _ body: @escaping @Sendable (APIRequest) throws -> APIResponse
     ) -> Action {
         Action(handler: .immediate(body), access: access)
     }
 
     public static func deferred(
-        access: Access = .trusted, _ body: @escaping @Sendable (APIRequest) async throws -> APIResponse
+        _ access: Access, _ body: @escaping @Sendable (APIRequest) async throws -> APIResponse
     ) -> Action {
         Action(handler: .deferred(body), access: access)
     }

@@ -45,6 +45,17 @@ public struct Router: Sendable {
         return .notFound
     }
 
+    /// Every path and method served, with its access rule, in declaration order (static paths
+    /// first): what the authorization matrix test walks, so a new route is checked the day it lands.
+    public var routes: [(path: String, method: HTTPMethod, access: Access)] {
+        let endpoints = staticEndpoints.values.sorted { "\($0.path)" < "\($1.path)" } + patternEndpoints
+        return endpoints.flatMap { endpoint in
+            endpoint.actions.sorted { $0.key.rawValue < $1.key.rawValue }.map {
+                (path: "\(endpoint.path)", method: $0.key, access: $0.value.access)
+            }
+        }
+    }
+
     private static func select(_ endpoint: Endpoint, method: HTTPMethod, parameters: [String: String]) -> Match {
         let wanted = method == .head ? HTTPMethod.get : method
         guard let action = endpoint.actions[wanted] else { return .methodNotAllowed }

@@ -12,6 +12,8 @@ extension HostCommand {
         let clock = ContinuousClock()
         let started = clock.now
         let deadline = started.advanced(by: timeout)
+        var handedOver = [standardInput, standardOutput].compactMap { $0 }
+        defer { for fd in handedOver { close(fd) } }
 
         let stdin = try Self.makePipe(command: description)
         let stdout: (read: Int32, write: Int32)
@@ -32,7 +34,8 @@ extension HostCommand {
 
         let pid: pid_t
         do {
-            pid = try spawn(stdin: stdin.read, stdout: stdout.write, stderr: stderr.write)
+            pid = try spawn(
+                stdin: standardInput ?? stdin.read, stdout: standardOutput ?? stdout.write, stderr: stderr.write)
         } catch {
             for fd in [stdin.read, stdin.write, stdout.read, stdout.write, stderr.read, stderr.write] { close(fd) }
             throw error
@@ -40,6 +43,8 @@ extension HostCommand {
         close(stdin.read)
         close(stdout.write)
         close(stderr.write)
+        for fd in handedOver { close(fd) }
+        handedOver = []
 
         // A program that exits without reading all of its input turns our write into SIGPIPE.
         // Blocked on this thread alone, the signal stays pending here and dies with the thread,

@@ -19,10 +19,17 @@ public struct HostCommand: Sendable, CustomStringConvertible {
     /// recovery redoes after a crash (copying, unpacking, removing trees): left running, an orphan
     /// would go on writing into the directory the re-run removes and creates again.
     public var diesWithBerthd: Bool
+    /// Descriptors the program gets as its standard input and output instead of pipes (a file to
+    /// read, a pipe another thread drains), for streams too large for `input` and the captured
+    /// output. They are handed over: closed here once the program has them (or could not start),
+    /// so a reader of `standardOutput`'s pipe sees end of file when the program ends.
+    public var standardInput: Int32?
+    public var standardOutput: Int32?
 
     public init(
         _ executable: String, _ arguments: [String] = [], input: [UInt8] = [], environment: [String: String]? = nil,
-        timeout: Duration = .seconds(60), diesWithBerthd: Bool = false
+        timeout: Duration = .seconds(60), diesWithBerthd: Bool = false, standardInput: Int32? = nil,
+        standardOutput: Int32? = nil
     ) {
         self.executable = executable
         self.arguments = arguments
@@ -30,6 +37,8 @@ public struct HostCommand: Sendable, CustomStringConvertible {
         self.environment = environment
         self.timeout = timeout
         self.diesWithBerthd = diesWithBerthd
+        self.standardInput = standardInput
+        self.standardOutput = standardOutput
     }
 
     /// The command line as a user reads it in an operation's log or error: the program's base

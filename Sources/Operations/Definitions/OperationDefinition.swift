@@ -7,8 +7,9 @@ public struct OperationDefinition: Sendable {
 
     /// Whether a running job of this type takes one of the `workers` slots. Websocket operations
     /// (exec, console) wait on a person for as long as a session lasts; if they took slots, a few
-    /// open shells would stall every other change in the daemon.
-    public var occupiesWorker: Bool { operationClass != .websocket }
+    /// open shells would stall every other change in the daemon. Token operations (trust tokens)
+    /// wait for a redemption just as long.
+    public var occupiesWorker: Bool { operationClass == .task }
 
     public init(type: String, description: String, operationClass: OperationClass = .task, steps: [Step]) {
         precondition(!steps.isEmpty, "an operation type needs at least one step")

@@ -60,6 +60,10 @@ extension Timestamp {
         parts.tm_min = Int32(minute)
         parts.tm_sec = Int32(second)
         let seconds = Int64(timegm(&parts)) - Int64(offsetSeconds)
-        self.init(nanoseconds: seconds * 1_000_000_000 + fraction)
+        // Nanoseconds in an Int64 end in 2262: a later (or much earlier) time is not one we can hold.
+        let (whole, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        let (nanoseconds, carry) = whole.addingReportingOverflow(fraction)
+        guard !overflow, !carry else { return nil }
+        self.init(nanoseconds: nanoseconds)
     }
 }

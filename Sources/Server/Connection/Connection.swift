@@ -21,6 +21,13 @@ final class Connection {
     let fd: Int32
     let transport: RequestContext.Transport
     let peer: Peer
+    /// The TLS session of a `.tls` connection; its handshake runs before any HTTP byte is read.
+    let tls: TLSConnection?
+    /// What the TLS client presented in its handshake; the same for every request on the connection.
+    var peerCertificate: PeerCertificate?
+    /// A read of input OpenSSL holds is queued on the loop (see `EventLoop.tlsInterest`).
+    var bufferedReadQueued = false
+    let acceptedAt: Int64
 
     var mode: Mode = .http
     var parser: HTTPRequestParser
@@ -44,17 +51,28 @@ final class Connection {
     /// When pending output last shrank; a peer that stops reading is cut off after the write timeout.
     var lastWriteProgress: Int64
 
-    init(id: UInt64, fd: Int32, transport: RequestContext.Transport, peer: Peer, limits: HTTPParserLimits, now: Int64) {
+    init(
+        id: UInt64, fd: Int32, transport: RequestContext.Transport, peer: Peer, tls: TLSConnection? = nil,
+        limits: HTTPParserLimits, now: Int64
+    ) {
         self.id = id
         self.fd = fd
         self.transport = transport
         self.peer = peer
+        self.tls = tls
+        acceptedAt = now
         parser = HTTPRequestParser(limits: limits)
         lastActivity = now
         lastWriteProgress = now
     }
 
     var pendingOutputCount: Int { output.count - outputOffset }
+
+    /// A `.tls` connection whose handshake has not completed: no HTTP yet.
+    var isHandshaking: Bool {
+        guard let tls else { return false }
+        return !tls.isEstablished
+    }
 
     var isWebSocket: Bool {
         if case .webSocket = mode { return true }

@@ -12,15 +12,26 @@ final class Listener: Sendable {
     let address: ListenAddress
     /// The address actually bound (a TCP port 0 resolved to the real port).
     let boundAddress: ListenAddress
+    /// The listener's epoll token in every loop, unique for the server's life.
+    let token: UInt64
+    /// The server side of TLS for a `.tls` listener.
+    let tls: TLSContext?
 
-    private init(fd: Int32, transport: RequestContext.Transport, address: ListenAddress, bound: ListenAddress) {
+    private init(
+        fd: Int32, transport: RequestContext.Transport, address: ListenAddress, bound: ListenAddress, token: UInt64,
+        tls: TLSContext? = nil
+    ) {
         self.fd = fd
         self.transport = transport
         self.address = address
         boundAddress = bound
+        self.token = token
+        self.tls = tls
     }
 
-    static func bind(_ address: ListenAddress, backlog: Int32 = 1024) throws(SystemError) -> Listener {
+    static func bind(
+        _ address: ListenAddress, token: UInt64, tls: TLSContext?, backlog: Int32 = 1024
+    ) throws(SystemError) -> Listener {
         switch address {
         case .unix(let path, let mode):
             // The state-directory lock guarantees no other daemon owns this path, so a leftover file
@@ -39,8 +50,17 @@ final class Listener: Sendable {
                 _ = Glibc.close(fd)
                 throw error
             }
-            return Listener(fd: fd, transport: .unix, address: address, bound: address)
-        case .tcp(let host, let port):
+            return Listener(fd: fd, transport: .unix, address: address, bound: address, token: token)
+        case .tcp(let host, let port), .tls(let host, let port):
+            let secure: Bool
+            if case .tls = address {
+                guard tls != nil else {
+                    throw SystemError("bind", errno: EINVAL, detail: "\(address) needs a TLS identity")
+                }
+                secure = true
+            } else {
+                secure = false
+            }
             guard var socketAddress = TCPAddress(host: host, port: port) else {
                 throw SystemError("bind", errno: EINVAL, detail: "\(address) is not a numeric address")
             }
@@ -63,7 +83,13 @@ final class Listener: Sendable {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &localLength) }
             }
             let actualPort = TCPAddress.describe(local).port
-            return Listener(fd: fd, transport: .tcp, address: address, bound: .tcp(host: host, port: actualPort))
+            if secure {
+                return Listener(
+                    fd: fd, transport: .tls, address: address, bound: .tls(host: host, port: actualPort), token: token,
+                    tls: tls)
+            }
+            return Listener(
+                fd: fd, transport: .tcp, address: address, bound: .tcp(host: host, port: actualPort), token: token)
         }
     }
 

@@ -27,8 +27,10 @@ extension EventLoop {
         let open = core.openConnections.add(1, ordering: .relaxed).newValue
         if open > core.configuration.maxConnections || draining {
             // Refuse cleanly: a complete 503 the client can read, then close. Best effort: a fresh
-            // socket's send buffer takes a response this small.
-            core.overloadResponse.withUnsafeBytes { _ = send(fd, $0.baseAddress, $0.count, clinux_msg_nosignal) }
+            // socket's send buffer takes a response this small. A TLS client could not read it.
+            if listener.tls == nil {
+                core.overloadResponse.withUnsafeBytes { _ = send(fd, $0.baseAddress, $0.count, clinux_msg_nosignal) }
+            }
             close(fd)
             core.openConnections.subtract(1, ordering: .relaxed)
             return
@@ -49,9 +51,29 @@ extension EventLoop {
             let described = TCPAddress.describe(address)
             peer = .tcp(address: described.address, port: described.port)
         }
+        var tls: TLSConnection?
+        if let context = listener.tls {
+            guard let session = context.makeConnection(fd: fd) else {
+                close(fd)
+                core.openConnections.subtract(1, ordering: .relaxed)
+                return
+            }
+            tls = session
+        }
+        // Unix-socket peers are local and trusted; a TCP address gets its share and no more.
+        if case .tcp(let address, _) = peer,
+            !core.peerConnections.admit(address, limit: core.configuration.maxConnectionsPerPeer)
+        {
+            if tls == nil {
+                core.overloadResponse.withUnsafeBytes { _ = send(fd, $0.baseAddress, $0.count, clinux_msg_nosignal) }
+            }
+            close(fd)
+            core.openConnections.subtract(1, ordering: .relaxed)
+            return
+        }
         let id = core.nextConnectionID.add(1, ordering: .relaxed).oldValue
         let connection = Connection(
-            id: id, fd: fd, transport: listener.transport, peer: peer,
+            id: id, fd: fd, transport: listener.transport, peer: peer, tls: tls,
             limits: core.configuration.parserLimits, now: now)
         connection.parser.bodySinkProvider = core.configuration.bodySinkProvider
         connections[id] = connection

@@ -27,8 +27,8 @@ extension EventLoop {
     private func handle(_ request: HTTPRequest, on connection: Connection) {
         let keepAlive = request.keepAlive && !draining
         let context = RequestContext(
-            transport: connection.transport, peer: connection.peer, connectionID: connection.id,
-            requestID: core.makeRequestID())
+            transport: connection.transport, peer: connection.peer, peerCertificate: connection.peerCertificate,
+            connectionID: connection.id, requestID: core.makeRequestID())
         perform(
             core.responder.respond(to: request, context: context), for: request, context: context, on: connection,
             keepAlive: keepAlive)

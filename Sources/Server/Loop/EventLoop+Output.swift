@@ -9,16 +9,12 @@ extension EventLoop {
     /// connection when it was to close after this output, or when the peer reads too slowly.
     func flush(_ connection: Connection) {
         while connection.pendingOutputCount > 0 {
-            let written = connection.output.withUnsafeBytes { raw in
-                send(
-                    connection.fd, raw.baseAddress! + connection.outputOffset, connection.pendingOutputCount,
-                    clinux_msg_nosignal)
-            }
+            let written = transmit(connection)
             if written > 0 {
                 connection.outputOffset += written
                 connection.outputGauge?.subtract(written)
                 connection.lastWriteProgress = now
-            } else if written < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
+            } else if written == 0 {
                 break
             } else {
                 closeConnection(connection)
@@ -44,6 +40,28 @@ extension EventLoop {
             connection.outputOffset = 0
         }
         updateInterest(connection)
+    }
+
+    /// Writes what the socket takes of the pending output: the count written, 0 when it would
+    /// block, -1 when the connection is broken.
+    private func transmit(_ connection: Connection) -> Int {
+        if let tls = connection.tls {
+            let outcome = connection.output.withUnsafeBytes { raw in
+                tls.write(raw.baseAddress! + connection.outputOffset, count: connection.pendingOutputCount)
+            }
+            switch outcome {
+            case .done(let count): return count
+            case .wantRead, .wantWrite: return 0
+            case .closed, .failed: return -1
+            }
+        }
+        let written = connection.output.withUnsafeBytes { raw in
+            send(
+                connection.fd, raw.baseAddress! + connection.outputOffset, connection.pendingOutputCount,
+                clinux_msg_nosignal)
+        }
+        if written > 0 { return written }
+        return written < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) ? 0 : -1
     }
 
     /// After our close frame we keep reading until the peer's close arrives or the timeout fires.

@@ -10,7 +10,21 @@ extension EventLoop {
     func readAvailable(_ connection: Connection, hangup: Bool) {
         var sawEOF = false
         reading: for _ in 0..<4 {
-            let count = read(connection.fd, readBuffer.baseAddress, readBuffer.count)
+            let count: Int
+            if let tls = connection.tls {
+                switch tls.read(into: readBuffer) {
+                case .done(let decrypted): count = decrypted
+                case .wantRead, .wantWrite: break reading
+                case .closed:
+                    sawEOF = true
+                    break reading
+                case .failed:
+                    closeConnection(connection)
+                    return
+                }
+            } else {
+                count = read(connection.fd, readBuffer.baseAddress, readBuffer.count)
+            }
             if count > 0 {
                 connection.lastActivity = now
                 let bytes = UnsafeRawBufferPointer(rebasing: readBuffer[0..<count])
@@ -21,7 +35,9 @@ extension EventLoop {
                 case .webSocket(let state):
                     state.decoder.append(bytes)
                 }
-                if count < readBuffer.count { break reading }
+                // A short read drained the socket; a TLS read returns one record at a time, and
+                // records OpenSSL has already taken from the socket are invisible to epoll.
+                if count < readBuffer.count && !(connection.tls?.hasBufferedInput ?? false) { break reading }
             } else if count == 0 {
                 sawEOF = true
                 break reading

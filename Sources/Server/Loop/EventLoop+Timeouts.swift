@@ -6,6 +6,12 @@ extension EventLoop {
     func sweepTimeouts() {
         let configuration = core.configuration
         for connection in Array(connections.values) {
+            if connection.isHandshaking {
+                if now - connection.acceptedAt > configuration.tlsHandshakeTimeoutMilliseconds {
+                    closeConnection(connection)
+                }
+                continue
+            }
             if connection.pendingOutputCount > 0
                 && now - connection.lastWriteProgress > configuration.writeTimeoutMilliseconds
             {

@@ -38,13 +38,13 @@ final class EventLoop {
         guard clinux_epoll_ctl(fd, clinux_epoll_ctl_add, handle.wakeFD, clinux_epollin, Self.wakeToken) == 0 else {
             throw SystemError("epoll_ctl", detail: "eventfd")
         }
-        for (offset, listener) in listeners.enumerated() {
-            let token = Self.wakeToken - 1 - UInt64(offset)
+        for listener in listeners {
             guard
-                clinux_epoll_ctl(fd, clinux_epoll_ctl_add, listener.fd, clinux_epollin | clinux_epollexclusive, token)
+                clinux_epoll_ctl(
+                    fd, clinux_epoll_ctl_add, listener.fd, clinux_epollin | clinux_epollexclusive, listener.token)
                     == 0
             else { throw SystemError("epoll_ctl", detail: "listener") }
-            self.listeners[token] = listener
+            self.listeners[listener.token] = listener
         }
     }
 
@@ -90,11 +90,22 @@ final class EventLoop {
             closeConnection(connection)
             return
         }
-        if events & clinux_epollout != 0 {
+        var writable = events & clinux_epollout != 0
+        var readable = events & (clinux_epollin | clinux_epollhup | clinux_epollrdhup) != 0
+        if let tls = connection.tls {
+            guard tls.isEstablished else {
+                continueHandshake(connection)
+                return
+            }
+            // A TLS read may need the socket writable (a key update to answer) and a write readable.
+            if tls.readWantsWrite && writable { readable = true }
+            if tls.writeWantsRead && readable { writable = true }
+        }
+        if writable {
             flush(connection)
             guard connections[token] != nil else { return }
         }
-        if events & (clinux_epollin | clinux_epollhup | clinux_epollrdhup) != 0 {
+        if readable {
             readAvailable(connection, hangup: events & (clinux_epollhup | clinux_epollrdhup) != 0)
         }
     }
@@ -111,6 +122,7 @@ final class EventLoop {
         if acceptsInput && !connection.peerClosed { wanted |= clinux_epollin }
         if connection.pendingOutputCount > 0 { wanted |= clinux_epollout }
         if connection.peerClosed { wanted &= ~clinux_epollrdhup }
+        if let tls = connection.tls { wanted = tlsInterest(connection, tls, http: wanted) }
         guard wanted != connection.interest else { return }
         let op = connection.interest == 0 ? clinux_epoll_ctl_add : clinux_epoll_ctl_mod
         _ = clinux_epoll_ctl(epollFD, op, connection.fd, wanted, connection.id)
@@ -120,6 +132,11 @@ final class EventLoop {
     func closeConnection(_ connection: Connection) {
         guard connections.removeValue(forKey: connection.id) != nil else { return }
         _ = clinux_epoll_ctl(epollFD, clinux_epoll_ctl_del, connection.fd, 0, 0)
+        // Before the close: a peer that sees it and reconnects at once must find its slot free.
+        if case .tcp(let address, _) = connection.peer { core.peerConnections.release(address) }
+        // close_notify, unless output is stuck: then the peer is not reading and the alert could
+        // only land after a partial record.
+        if connection.pendingOutputCount == 0 { connection.tls?.shutdown() }
         close(connection.fd)
         core.openConnections.subtract(1, ordering: .relaxed)
         connection.parser.abandon()

@@ -8,7 +8,11 @@ final class ServerCore: Sendable {
     let openConnections = Atomic<Int>(0)
     let nextConnectionID = Atomic<UInt64>(1)
     let nextRequestID = Atomic<UInt64>(1)
+    /// Listener tokens count down from just below the wake token; connection ids count up from 1.
+    let nextListenerToken = Atomic<UInt64>(EventLoop.wakeToken - 1)
     let draining = Atomic<Bool>(false)
+    /// TCP connections per peer address, for `maxConnectionsPerPeer`.
+    let peerConnections = PeerConnectionCounts()
     /// Written to a connection refused because the server is at `maxConnections`.
     let overloadResponse: [UInt8]
 
@@ -24,4 +28,9 @@ final class ServerCore: Sendable {
     }
 
     func makeRequestID() -> UInt64 { nextRequestID.add(1, ordering: .relaxed).oldValue }
+
+    func bind(_ address: ListenAddress) throws(SystemError) -> Listener {
+        let token = nextListenerToken.subtract(1, ordering: .relaxed).oldValue
+        return try Listener.bind(address, token: token, tls: configuration.tls)
+    }
 }

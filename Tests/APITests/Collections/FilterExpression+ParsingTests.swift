@@ -31,6 +31,26 @@ import Testing
         #expect(clauses.map(\.value) == ["a", "Running", "true"])
     }
 
+    /// Found by fuzzing (scripts/fuzz.sh, target `filter`): a mark that joins the next character
+    /// into one grapheme cluster (U+0601 prepends, U+0301 combines) hid the quote or backslash after
+    /// or before it, so a value written back with its escapes parsed to another value.
+    @Test(arguments: [
+        ("description eq \"\u{0601}\\\\x\"", "\u{0601}\\x"),
+        ("description eq \"a\u{0601}\"", "a\u{0601}"),
+        ("description eq \"\\\"\u{0301}\"", "\"\u{0301}"),
+    ])
+    func quotesAndEscapesAreFoundWhateverMarksSurroundThem(text: String, value: String) throws {
+        #expect(try Self.parse(text).clauses.map(\.value) == [value])
+    }
+
+    /// 10, not 8: "a\u{0301}" is one character but two scalars, as is "b\u{0301}".
+    @Test func positionsCountUnicodeScalars() {
+        #expect(throws: FilterSyntaxError(position: 10, reason: #"expected "and" or "or" after the value, found "x""#))
+        {
+            try Self.parse("a\u{0301} eq b\u{0301} x")
+        }
+    }
+
     @Test func keywordsAreValuesWhereAValueIsExpected() throws {
         let clauses = try Self.parse("name eq not and description eq or").clauses
         #expect(clauses.map(\.value) == ["not", "or"])

@@ -7,7 +7,7 @@ import Server
 /// Server-Sent Events, each with replay from `since`.
 enum EventsEndpoints {
     static func endpoints(_ context: APIContext) -> [Endpoint] {
-        [Endpoint("/1.0/events", get: .immediate { request in try events(request, context) })]
+        [Endpoint("/1.0/events", get: .immediate(.authenticated) { request in try events(request, context) })]
     }
 
     /// Validates everything, then subscribes on the loop thread before returning the upgrade or the

@@ -38,16 +38,21 @@ enum InstanceExecEndpoints {
             [
                 Endpoint(
                     base + "/{name}/exec",
-                    post: .deferred { request in try await exec(request, context: context, service: service) }),
+                    post: .deferred(.operate) { request in try await exec(request, context: context, service: service) }
+                ),
                 Endpoint(
                     base + "/{name}/console",
-                    post: .deferred { request in try await console(request, context: context, service: service) }),
+                    post: .deferred(.operate) { request in
+                        try await console(request, context: context, service: service)
+                    }),
             ]
         } + [
-            // The secret is the credential (LXD lets untrusted callers connect too).
+            // LXD lets untrusted callers connect with the secret alone; here the secret is needed
+            // as well as the right to operate: the secrets are in the operation's metadata, which
+            // read-only callers can list.
             Endpoint(
                 "/1.0/operations/{id}/websocket",
-                get: .deferred(access: .untrusted) { request in try connect(request, context: context, service: service)
+                get: .deferred(.operate) { request in try connect(request, context: context, service: service)
                 })
         ]
     }

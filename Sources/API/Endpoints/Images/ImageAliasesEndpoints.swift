@@ -18,12 +18,12 @@ enum ImageAliasesEndpoints {
         [
             Endpoint(
                 "/1.0/images/aliases",
-                get: .deferred { request in
+                get: .deferred(.view) { request in
                     let aliases = try context.database.read { try $0.imageAliases() }
                     if request.recursion >= 1 { return .sync(.array(aliases.map(ImageJSON.alias))) }
                     return .sync(.array(aliases.map { .string("/1.0/images/aliases/\($0.name)") }))
                 },
-                post: .deferred { request in
+                post: .deferred(.operate) { request in
                     let post = try request.decodeBody(AliasPost.self)
                     guard !post.name.isEmpty else { throw APIError.badRequest("Alias name missing") }
                     guard !post.name.contains("/") else {
@@ -47,14 +47,14 @@ enum ImageAliasesEndpoints {
                 }),
             Endpoint(
                 "/1.0/images/aliases/{name}",
-                get: .deferred { request in
+                get: .deferred(.view) { request in
                     let alias = try find(request, context)
                     return .sync(ImageJSON.alias(alias), etag: etag(alias))
                 },
-                put: .deferred { request in try await put(request, context: context) },
-                post: .deferred { request in try await rename(request, context: context) },
-                patch: .deferred { request in try await patch(request, context: context) },
-                delete: .deferred { request in
+                put: .deferred(.operate) { request in try await put(request, context: context) },
+                post: .deferred(.operate) { request in try await rename(request, context: context) },
+                patch: .deferred(.operate) { request in try await patch(request, context: context) },
+                delete: .deferred(.operate) { request in
                     let alias = try find(request, context)
                     try context.database.write { _ = try $0.deleteImageAlias(name: alias.name) }
                     await lifecycle.emit(

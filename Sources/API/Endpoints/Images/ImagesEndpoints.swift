@@ -12,18 +12,18 @@ enum ImagesEndpoints {
         [
             Endpoint(
                 "/1.0/images",
-                get: .deferred { request in try list(request, context: context) },
-                post: .deferred { request in try await upload(request, context: context, store: store) }),
+                get: .deferred(.view) { request in try list(request, context: context) },
+                post: .deferred(.operate) { request in try await upload(request, context: context, store: store) }),
             Endpoint(
                 "/1.0/images/{fingerprint}",
-                get: .deferred { request in
+                get: .deferred(.view) { request in
                     let image = try store.image(prefix: request.parameters["fingerprint"] ?? "")
                     let aliases = try context.database.read { try $0.imageAliases(fingerprint: image.fingerprint) }
                     return .sync(ImageJSON.image(image, aliases: aliases), etag: ImageWritable(image).etag)
                 },
-                put: .deferred { request in try await put(request, context: context, store: store) },
-                patch: .deferred { request in try await patch(request, context: context, store: store) },
-                delete: .deferred { request in
+                put: .deferred(.operate) { request in try await put(request, context: context, store: store) },
+                patch: .deferred(.operate) { request in try await patch(request, context: context, store: store) },
+                delete: .deferred(.operate) { request in
                     let image = try store.image(prefix: request.parameters["fingerprint"] ?? "")
                     return try await OperationSubmitter.submit(
                         SubmitRequest(

@@ -28,9 +28,9 @@ enum InstanceFilesEndpoints {
         ["/1.0/instances", "/1.0/containers"].map { base in
             Endpoint(
                 base + "/{name}/files",
-                get: .deferred { request in try await get(request, context: context, service: service) },
-                post: .deferred { request in try await post(request, context: context, service: service) },
-                delete: .deferred { request in
+                get: .deferred(.view) { request in try await get(request, context: context, service: service) },
+                post: .deferred(.operate) { request in try await post(request, context: context, service: service) },
+                delete: .deferred(.operate) { request in
                     let (row, path) = try target(request, service)
                     let rootfs = try await service.openRootfs(row)
                     try await OffPool.run { try rootfs.remove(path) }

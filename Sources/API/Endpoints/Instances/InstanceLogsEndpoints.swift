@@ -19,14 +19,14 @@ enum InstanceLogsEndpoints {
             [
                 Endpoint(
                     base + "/{name}/logs",
-                    get: .deferred { request in
+                    get: .deferred(.view) { request in
                         let row = try instance(request, service)
                         let files = try await service.logFiles(row)
                         return .sync(.array(files.map { .string("/1.0/instances/\(row.name)/logs/\($0)") }))
                     }),
                 Endpoint(
                     base + "/{name}/logs/{file}",
-                    get: .deferred { request in
+                    get: .deferred(.view) { request in
                         let row = try instance(request, service)
                         let file = request.parameters["file"] ?? ""
                         let path = try service.logPath(row, file: file)
@@ -36,7 +36,7 @@ enum InstanceLogsEndpoints {
                             requestor: OperationSubmitter.requestor(request.context))
                         return try await FileDownload.response(reader, filename: file)
                     },
-                    delete: .deferred { request in
+                    delete: .deferred(.operate) { request in
                         let row = try instance(request, service)
                         let file = request.parameters["file"] ?? ""
                         let path = try service.logPath(row, file: file)
@@ -53,7 +53,7 @@ enum InstanceLogsEndpoints {
                     }),
                 Endpoint(
                     base + "/{name}/console",
-                    get: .deferred { request in
+                    get: .deferred(.view) { request in
                         let row = try instance(request, service)
                         let reader = try await open(try service.consoleLogPath(row), missingIsEmpty: true)
                         await service.emitFileEvent(
@@ -66,7 +66,7 @@ enum InstanceLogsEndpoints {
                         }
                         return try await FileDownload.response(reader, filename: "console.log")
                     },
-                    delete: .deferred { request in
+                    delete: .deferred(.operate) { request in
                         let row = try instance(request, service)
                         let path = try service.consoleLogPath(row)
                         // Truncated, not removed: LXC keeps the file open while the container runs.

@@ -40,23 +40,28 @@ enum InstanceSnapshotsEndpoints {
             [
                 Endpoint(
                     base + "/{name}/snapshots",
-                    get: .deferred { request in
+                    get: .deferred(.view) { request in
                         let row = try InstancesEndpoints.target(request, service)
                         let snapshots = try service.snapshots(instance: row.name, project: row.project)
                         if request.recursion >= 1 { return .sync(.array(snapshots.map(json))) }
                         return .sync(.array(snapshots.map { .string("\(base)/\(row.name)/snapshots/\($0.name)") }))
                     },
-                    post: .deferred { request in try await create(request, context: context, service: service) }),
+                    post: .deferred(.operate) { request in try await create(request, context: context, service: service)
+                    }),
                 Endpoint(
                     base + "/{name}/snapshots/{snapshot}",
-                    get: .deferred { request in
+                    get: .deferred(.view) { request in
                         let snapshot = try target(request, service)
                         return .sync(json(snapshot), etag: etag(snapshot))
                     },
-                    put: .deferred { request in try await update(request, context: context, service: service) },
-                    post: .deferred { request in try await rename(request, context: context, service: service) },
-                    patch: .deferred { request in try await update(request, context: context, service: service) },
-                    delete: .deferred { request in
+                    put: .deferred(.operate) { request in try await update(request, context: context, service: service)
+                    },
+                    post: .deferred(.operate) { request in try await rename(request, context: context, service: service)
+                    },
+                    patch: .deferred(.operate) { request in
+                        try await update(request, context: context, service: service)
+                    },
+                    delete: .deferred(.operate) { request in
                         let snapshot = try target(request, service)
                         return try await submit(
                             InstanceService.snapshotDeleteType, snapshot, payload: [], request: request,

@@ -52,13 +52,13 @@ enum InstancesEndpoints {
             [
                 Endpoint(
                     base,
-                    get: .deferred { request in try await list(request, service: service, base: base) },
-                    post: .deferred { request in
+                    get: .deferred(.view) { request in try await list(request, service: service, base: base) },
+                    post: .deferred(.operate) { request in
                         try await create(request, context: context, service: service, images: images)
                     }),
                 Endpoint(
                     base + "/{name}",
-                    get: .deferred { request in
+                    get: .deferred(.view) { request in
                         let row = try target(request, service)
                         let state = await service.state(row)
                         return .sync(
@@ -68,8 +68,8 @@ enum InstancesEndpoints {
                                 : InstanceJSON.instance(row, status: state.status),
                             etag: InstanceWritable(row).etag)
                     },
-                    put: .deferred { request in try await put(request, context: context, service: service) },
-                    post: .deferred { request in
+                    put: .deferred(.operate) { request in try await put(request, context: context, service: service) },
+                    post: .deferred(.operate) { request in
                         let row = try target(request, service)
                         let body = try request.decodeBody(RenameBody.self)
                         if let problem = InstanceName.problem(body.name) { throw APIError.badRequest(problem) }
@@ -83,17 +83,18 @@ enum InstancesEndpoints {
                             InstanceService.renameType, row: row, description: nil,
                             payload: [("new_name", .string(body.name))], request: request, context: context)
                     },
-                    patch: .deferred { request in try await patch(request, context: context, service: service) },
-                    delete: .deferred { request in
+                    patch: .deferred(.operate) { request in try await patch(request, context: context, service: service)
+                    },
+                    delete: .deferred(.operate) { request in
                         try await delete(target(request, service), request: request, context: context, service: service)
                     }),
                 Endpoint(
                     base + "/{name}/state",
-                    get: .deferred { request in
+                    get: .deferred(.view) { request in
                         let row = try target(request, service)
                         return .sync(InstanceJSON.state(await service.state(row)))
                     },
-                    put: .deferred { request in
+                    put: .deferred(.operate) { request in
                         try await changeState(target(request, service), request: request, context: context)
                     }),
             ]

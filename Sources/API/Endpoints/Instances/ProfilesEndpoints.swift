@@ -34,12 +34,12 @@ enum ProfilesEndpoints {
         return [
             Endpoint(
                 "/1.0/profiles",
-                get: .deferred { request in
+                get: .deferred(.view) { request in
                     .sync(.array([request.recursion >= 1 ? try profile() : .string("/1.0/profiles/default")]))
                 }),
             Endpoint(
                 "/1.0/profiles/{name}",
-                get: .deferred { request in
+                get: .deferred(.view) { request in
                     guard request.parameters["name"] == "default" else {
                         throw APIError(.notFound, "Profile not found")
                     }
@@ -47,12 +47,12 @@ enum ProfilesEndpoints {
                 }),
             Endpoint(
                 "/1.0/storage-pools",
-                get: .deferred { request in
+                get: .deferred(.view) { request in
                     .sync(.array([request.recursion >= 1 ? try pool() : .string("/1.0/storage-pools/default")]))
                 }),
             Endpoint(
                 "/1.0/storage-pools/{name}",
-                get: .deferred { request in
+                get: .deferred(.view) { request in
                     guard request.parameters["name"] == "default" else {
                         throw APIError(.notFound, "Storage pool not found")
                     }

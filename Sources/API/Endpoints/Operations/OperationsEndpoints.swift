@@ -10,11 +10,11 @@ enum OperationsEndpoints {
     static func endpoints(_ context: APIContext) -> [Endpoint] {
         let manager = context.operations
         return [
-            Endpoint("/1.0/operations", get: .deferred { request in try list(request, manager) }),
+            Endpoint("/1.0/operations", get: .deferred(.authenticated) { request in try list(request, manager) }),
             Endpoint(
                 "/1.0/operations/{id}",
-                get: .deferred { request in .sync(try find(request, manager).json) },
-                delete: .deferred { request in
+                get: .deferred(.authenticated) { request in .sync(try find(request, manager).json) },
+                delete: .deferred(.operate) { request in
                     do {
                         _ = try await manager.cancel(id: request.parameters["id"] ?? "")
                     } catch let error as OperationsError {
@@ -22,10 +22,11 @@ enum OperationsEndpoints {
                     }
                     return .empty
                 }),
-            Endpoint("/1.0/operations/{id}/wait", get: .deferred { request in try wait(request, manager) }),
+            Endpoint(
+                "/1.0/operations/{id}/wait", get: .deferred(.authenticated) { request in try wait(request, manager) }),
             Endpoint(
                 "/1.0/operations/{id}/log",
-                get: .deferred { request in
+                get: .deferred(.authenticated) { request in
                     let id = request.parameters["id"] ?? ""
                     guard let lines = try manager.log(id: id) else { throw APIError(.notFound, "Operation not found") }
                     return .sync(

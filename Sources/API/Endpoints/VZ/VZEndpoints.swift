@@ -25,14 +25,14 @@ enum VZEndpoints {
         [
             Endpoint(
                 "/1.0/vz",
-                get: .deferred { request in
+                get: .deferred(.view) { request in
                     let rows = try service.instances(project: request.project)
                     guard request.recursion >= 1 else {
                         return .sync(.array(rows.map { .string("/1.0/vz/\($0.name)") }))
                     }
                     return .sync(.array(await measured(rows, service: service)))
                 },
-                post: .deferred { request in
+                post: .deferred(.operate) { request in
                     let body = try request.decodeBody(CreateBody.self)
                     guard let hostname = body.hostname, !hostname.isEmpty else {
                         throw APIError.badRequest("Must specify a hostname")
@@ -47,13 +47,13 @@ enum VZEndpoints {
                 }),
             Endpoint(
                 "/1.0/vz/{name}",
-                get: .deferred { request in
+                get: .deferred(.view) { request in
                     let row = try InstancesEndpoints.target(request, service)
                     let (state, machine) = await service.machine(row)
                     return .sync(
                         VZJSON.instance(row, state: state, machine: machine), etag: InstanceWritable(row).etag)
                 },
-                put: .deferred { request in
+                put: .deferred(.operate) { request in
                     let row = try InstancesEndpoints.target(request, service)
                     let current = InstanceWritable(row)
                     try request.checkIfMatch(currentETag: current.etag)
@@ -71,18 +71,18 @@ enum VZEndpoints {
                             row, from: current, to: values, project: request.project, resources: resources(row.name)),
                         for: request, context: context)
                 },
-                delete: .deferred { request in
+                delete: .deferred(.operate) { request in
                     try await InstancesEndpoints.delete(
                         InstancesEndpoints.target(request, service), request: request, context: context,
                         service: service, resources: resources(request.parameters["name"] ?? ""))
                 }),
             Endpoint(
                 "/1.0/vz/{name}/state",
-                get: .deferred { request in
+                get: .deferred(.view) { request in
                     let row = try InstancesEndpoints.target(request, service)
                     return .sync(InstanceJSON.state(await service.state(row)))
                 },
-                put: .deferred { request in
+                put: .deferred(.operate) { request in
                     let row = try InstancesEndpoints.target(request, service)
                     return try await InstancesEndpoints.changeState(
                         row, request: request, context: context, resources: resources(row.name))

@@ -1,0 +1,102 @@
+"""Trust over HTTPS: the trust store, trust tokens with the real `lxc`, API tokens, and the
+authorization matrix's edges, against a real berthd with `--listen` (HTTPS) and real TLS clients
+whose certificates `openssl req` makes."""
+
+import base64
+import json
+import ssl
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import HTTPConnection, unverified_tls_context
+
+
+@pytest.fixture
+def client_certificate(tmp_path) -> tuple[Path, Path, str]:
+    """An EC client certificate: (cert.pem, key.pem, base64 DER)."""
+    cert, key = tmp_path / "client.crt", tmp_path / "client.key"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-nodes", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+         "-subj", "/CN=e2e-client", "-days", "1", "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )
+    der = subprocess.run(["openssl", "x509", "-in", str(cert), "-outform", "DER"], check=True, capture_output=True)
+    return cert, key, base64.b64encode(der.stdout).decode()
+
+
+def https(berthd, method: str, path: str, body=None, certificate=None, token: str | None = None):
+    context = unverified_tls_context()
+    if certificate:
+        context.load_cert_chain(str(certificate[0]), str(certificate[1]))
+    headers = {"Connection": "close"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    with HTTPConnection.tcp(*berthd.listen, context=context) as connection:
+        return connection.request(method, path, body, headers)
+
+
+def test_a_tls_client_is_trusted_by_its_certificate_until_it_is_removed(berthd_tcp, client_certificate):
+    status, _, body = https(berthd_tcp, "GET", "/1.0", certificate=client_certificate)
+    assert status == 200 and body["metadata"]["auth"] == "untrusted"
+    assert "environment" not in body["metadata"]
+    status, _, body = https(berthd_tcp, "GET", "/1.0/instances", certificate=client_certificate)
+    assert (status, body["error"]) == (403, "not authorized")
+
+    status, headers, _ = berthd_tcp.request(
+        "POST", "/1.0/certificates", {"type": "client", "name": "ci", "certificate": client_certificate[2]}
+    )
+    assert status == 201
+    fingerprint = headers["location"].rsplit("/", 1)[1]
+    status, _, body = https(berthd_tcp, "GET", "/1.0", certificate=client_certificate)
+    assert body["metadata"]["auth"] == "trusted"
+    assert https(berthd_tcp, "GET", "/1.0/instances", certificate=client_certificate).status == 200
+
+    assert berthd_tcp.request("DELETE", f"/1.0/certificates/{fingerprint[:12]}").status == 200
+    assert https(berthd_tcp, "GET", "/1.0/instances", certificate=client_certificate).status == 403
+
+
+def test_api_tokens_work_over_https_only_and_read_only_ones_change_nothing(berthd_tcp):
+    status, _, body = berthd_tcp.request("POST", "/1.0/auth/tokens", {"name": "ci", "scope": "read-only"})
+    assert status == 201
+    token, token_id = body["metadata"]["token"], body["metadata"]["id"]
+    assert https(berthd_tcp, "GET", "/1.0/instances", token=token).status == 200
+    assert https(berthd_tcp, "PATCH", "/1.0", {"config": {}}, token=token).status == 403
+    assert https(berthd_tcp, "GET", "/1.0/auth/tokens", token=token).status == 403
+    assert berthd_tcp.request("DELETE", f"/1.0/auth/tokens/{token_id}").status == 200
+    assert https(berthd_tcp, "GET", "/1.0/instances", token=token).status == 403
+
+
+def test_lxc_config_trust_add_prints_a_token_that_lxc_remote_add_accepts(berthd_tcp):
+    added = berthd_tcp.lxc("config", "trust", "add", "--name", "laptop")
+    assert added.returncode == 0, added.stderr
+    token = added.stdout.strip().splitlines()[-1]
+    decoded = json.loads(base64.b64decode(token))
+    assert decoded["client_name"] == "laptop"
+    assert decoded["addresses"] == [berthd_tcp.tcp_address]
+
+    remote = berthd_tcp.lxc("remote", "add", "berth", token)
+    assert remote.returncode == 0, remote.stdout + remote.stderr
+    listed = berthd_tcp.lxc("list", "berth:", "--format", "csv")
+    assert listed.returncode == 0, listed.stderr
+
+    trusted = berthd_tcp.lxc("config", "trust", "list", "--format", "csv")
+    assert trusted.returncode == 0 and "laptop" in trusted.stdout, trusted.stdout + trusted.stderr
+    # Single use: the token no longer appears and a second client cannot use it.
+    tokens = berthd_tcp.lxc("config", "trust", "list-tokens", "--format", "csv")
+    assert tokens.returncode == 0 and "laptop" not in tokens.stdout
+    again = berthd_tcp.lxc("remote", "add", "berth2", token)
+    assert again.returncode != 0
+
+
+def test_lxc_config_trust_revoke_token_cancels_it(berthd_tcp):
+    added = berthd_tcp.lxc("config", "trust", "add", "--name", "gone")
+    assert added.returncode == 0, added.stderr
+    listed = berthd_tcp.lxc("config", "trust", "list-tokens", "--format", "csv")
+    assert "gone" in listed.stdout, listed.stdout + listed.stderr
+    revoked = berthd_tcp.lxc("config", "trust", "revoke-token", "gone")
+    assert revoked.returncode == 0, revoked.stderr
+    token = added.stdout.strip().splitlines()[-1]
+    refused = berthd_tcp.lxc("remote", "add", "berth", token)
+    assert refused.returncode != 0
