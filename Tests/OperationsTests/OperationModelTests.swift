@@ -21,6 +21,24 @@ import Testing
         )
     }
 
+    /// The direct writer every event and `202` use must give exactly the tree's bytes.
+    @Test(arguments: [false, true])
+    func directWireFormMatchesTheTree(final: Bool) {
+        var operation = Self.sample
+        if final {
+            operation.status = .failure
+            operation.err = "it <broke> & \"stopped\"\n"
+            operation.errCode = 500
+            operation.mayCancel = true
+            operation.resources = [:]
+            operation.requestor = Requestor(username: "r\u{e9}mi", protocol: "unix", address: "@")
+            operation.metadata = .object([("return", .int(3)), ("progress", .object([("percent", .string("5"))]))])
+        }
+        #expect(
+            String(decoding: operation.encodedJSON, as: UTF8.self)
+                == String(decoding: operation.json.encoded, as: UTF8.self))
+    }
+
     @Test func storedRowsRoundTrip() {
         var operation = Self.sample
         operation.requestor = Requestor(username: "root", protocol: "unix", address: "@")

@@ -8,7 +8,6 @@ public struct Event: Sendable {
     public let timestamp: Timestamp
     /// Nil for server-level events (LXD omits `project` then, and every subscriber gets them).
     public let project: String?
-    public let metadata: JSONValue
     /// The wire form, encoded once and shared by every subscriber and the store.
     public let body: [UInt8]
 
@@ -17,7 +16,6 @@ public struct Event: Sendable {
         self.type = type
         self.timestamp = timestamp
         self.project = project
-        self.metadata = metadata
         body = Event.wire(id: id, type: type, timestamp: timestamp, project: project, metadata: metadata).encoded
     }
 
@@ -28,13 +26,12 @@ public struct Event: Sendable {
         type = draft.type
         self.timestamp = timestamp
         project = draft.project
-        metadata = draft.metadata
         var body: [UInt8] = []
         body.reserveCapacity(draft.encodedMetadata.count + 128)
         body += #"{"type":"#.utf8
         JSONValue.string(draft.type.rawValue).encode(into: &body)
         body += #","timestamp":""#.utf8
-        body += timestamp.description.utf8
+        timestamp.write(into: &body)
         body += #"","metadata":"#.utf8
         body += draft.encodedMetadata
         body += #","location":"none""#.utf8
@@ -47,6 +44,9 @@ public struct Event: Sendable {
         body.append(UInt8(ascii: "}"))
         self.body = body
     }
+
+    /// The metadata as a value, parsed from the wire form: only tests and rare readers ask for it.
+    public var metadata: JSONValue { (try? JSONValue.parse(body))?["metadata"] ?? .null }
 
     /// LXD's `api.Event` field order (`type, timestamp, metadata, location, project`), then our `id`,
     /// which LXD clients ignore.

@@ -21,9 +21,16 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         Timestamp(nanoseconds: nanoseconds &+ milliseconds &* 1_000_000)
     }
 
-    /// `2026-11-23T07:29:50.123456789Z`, trailing zeros of the fraction dropped (RFC3339Nano). Built
-    /// digit by digit: every operation event renders two of these.
+    /// `2026-11-23T07:29:50.123456789Z`, trailing zeros of the fraction dropped (RFC3339Nano).
     public var description: String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(30)
+        write(into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends `description`'s bytes, built digit by digit: every operation event renders two.
+    public func write(into bytes: inout [UInt8]) {
         var seconds = nanoseconds / 1_000_000_000
         var fraction = nanoseconds % 1_000_000_000
         if fraction < 0 {
@@ -33,8 +40,6 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let (year, month, day) = Timestamp.civil(daysSinceEpoch: days)
         let secondOfDay = seconds - days * 86_400
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(30)
         func digits(_ value: Int64, _ width: Int) {
             var divisor: Int64 = 1
             for _ in 1..<width { divisor *= 10 }
@@ -66,7 +71,6 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
             digits(fraction, width)
         }
         bytes.append(UInt8(ascii: "Z"))
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Proleptic Gregorian date of a day count (Howard Hinnant's `civil_from_days`).

@@ -8,6 +8,14 @@ extension OperationManager {
     public struct Submission: Sendable {
         public let operation: Operation
         public let created: Bool
+        /// `operation.encodedJSON`, already made for its event: the `202` splices it.
+        public let encodedOperation: [UInt8]
+
+        init(operation: Operation, created: Bool, encodedOperation: [UInt8]? = nil) {
+            self.operation = operation
+            self.created = created
+            self.encodedOperation = encodedOperation ?? operation.encodedJSON
+        }
     }
 
     /// Creates an operation and its job. Returns once both are committed to disk, so the caller may
@@ -61,7 +69,7 @@ extension OperationManager {
             state.enqueue(operation.id, key: job.queueKey)
         }
         pump()
-        return Submission(operation: operation, created: true)
+        return Submission(operation: operation, created: true, encodedOperation: created.encodedMetadata)
     }
 
     /// Starts waiting jobs while workers are free: the head job of each ready key, keys in the order
@@ -94,6 +102,6 @@ extension OperationManager {
 
     /// The operation event clients wait on: the full operation object, stored for replay.
     static func event(for operation: Operation, stored: Bool = true) -> EventDraft {
-        EventDraft(type: .operation, project: operation.project, metadata: operation.json, stored: stored)
+        EventDraft(type: .operation, project: operation.project, encodedMetadata: operation.encodedJSON, stored: stored)
     }
 }

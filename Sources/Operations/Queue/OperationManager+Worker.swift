@@ -15,9 +15,9 @@ extension OperationManager {
     /// Runs a claimed job's steps from where it stands. Each step is committed as started before it
     /// runs, so a crash can tell whether a non-idempotent step may already have had effects.
     func runJob(_ id: String, queueKey: String) async {
-        let occupiesWorker = snapshot(id)?.definition.occupiesWorker ?? true
-        defer { release(queueKey: queueKey, occupiesWorker: occupiesWorker) }
-        guard let initial = snapshot(id) else { return }
+        let initial = snapshot(id)
+        defer { release(queueKey: queueKey, occupiesWorker: initial?.definition.occupiesWorker ?? true) }
+        guard let initial else { return }
         var (operation, job, definition) = (initial.operation, initial.job, initial.definition)
         let payload = (try? JSONValue.parse(job.payload)) ?? .object([])
         /// Log lines that go with the next write instead of costing a commit of their own.
@@ -54,14 +54,17 @@ extension OperationManager {
                 message: "step \(step.name) started\(attemptText)")
             let event = Self.event(for: operation)
             let record: @Sendable (WriteTransaction) throws -> Void = { transaction in
-                try transaction.connection.updateOperation(row)
-                try transaction.connection.updateJob(jobRow)
+                if !transaction.rowsSuperseded {
+                    try transaction.connection.updateOperation(row)
+                    try transaction.connection.updateJob(jobRow)
+                }
                 for line in carried + [startLine] { try transaction.appendLog(line) }
                 transaction.emit(event)
             }
             if step.idempotent {
-                // Running it again after a crash is safe, so it need not wait for this record.
-                writer.send(record)
+                // Running it again after a crash is safe, so it need not wait for this record; when
+                // the step ends within the same commit, the final record's row update replaces this one.
+                writer.send(rowKey: "op:" + id, supersedable: true, record)
             } else {
                 // It must never run twice: its start is on disk before it runs.
                 do {
@@ -184,6 +187,7 @@ extension OperationManager {
         // Encoded here, not on the store's single writer thread.
         let event = Self.event(for: operation)
         writer.send(
+            rowKey: "op:" + id,
             { transaction in
                 try transaction.connection.updateOperation(row)
                 try transaction.connection.deleteJob(operationID: id)
@@ -222,10 +226,10 @@ extension OperationManager {
     @discardableResult
     func mutate(_ id: String, _ change: (inout LiveOperation) -> Void) -> LiveOperation? {
         state.withLock { state in
-            guard var live = state.live[id] else { return nil }
-            change(&live)
-            state.live[id] = live
-            return live
+            // Changed where it is stored: copying it out and back cost a copy of every field each time.
+            guard state.live[id] != nil else { return nil }
+            change(&state.live[id]!)
+            return state.live[id]
         }
     }
 

@@ -26,6 +26,10 @@ final class StoreWriter: Sendable {
         let perform: @Sendable (WriteTransaction) throws -> Finish
         /// Resumes the caller when its own write threw; the batch goes on without it.
         let reject: @Sendable (any Error) -> Void
+        /// The rows this write brings up to date (an operation and its job), and whether a later
+        /// write of the same rows in the batch makes its own row updates unnecessary.
+        var rowKey: String? = nil
+        var supersedable = false
     }
 
     private struct Queue {
@@ -96,12 +100,18 @@ final class StoreWriter: Sendable {
     /// once a later write is durable, so is this one. `completion` runs once the commit is durable
     /// (nil) or has failed, on the publishing thread, after the commit's events are published; a
     /// failure is also logged. Like `write`, `body` may run more than once.
+    ///
+    /// `rowKey` names the rows the write brings to their current state (e.g. `op:<id>` for an
+    /// operation and its job); with `supersedable`, a later write with the same key in the same batch
+    /// sets `rowsSuperseded` for this one. A job whose step starts and ends within one commit then
+    /// updates its rows once instead of twice.
     func send(
+        rowKey: String? = nil, supersedable: Bool = false,
         _ body: @escaping @Sendable (WriteTransaction) throws -> Void,
         completion: (@Sendable ((any Error)?) -> Void)? = nil
     ) {
         let logger = self.logger
-        let item = Item(
+        var item = Item(
             perform: { transaction in
                 try body(transaction)
                 return { error in
@@ -113,6 +123,8 @@ final class StoreWriter: Sendable {
                 logger.error("queued write failed", ["error": "\(error)"])
                 completion?(error)
             })
+        item.rowKey = rowKey
+        item.supersedable = supersedable
         if !enqueue(item) {
             logger.warn("write dropped: the operation store is shut down")
             completion?(StoreWriterError.stopped)
@@ -180,10 +192,18 @@ final class StoreWriter: Sendable {
             eventID = firstEventID
             finishes.removeAll(keepingCapacity: true)
             published.removeAll(keepingCapacity: true)
+            // The last write of each keyed set of rows in this attempt (rejected writes do not count).
+            var lastWriteOfRows: [String: Int] = [:]
+            for (index, item) in batch.enumerated() where rejected[index] == nil {
+                if let key = item.rowKey { lastWriteOfRows[key] = index }
+            }
             do {
                 try connection.run("BEGIN IMMEDIATE")
                 for (index, item) in batch.enumerated() where rejected[index] == nil {
                     let transaction = WriteTransaction(connection: connection, events: events)
+                    if item.supersedable, let key = item.rowKey, lastWriteOfRows[key] != index {
+                        transaction.rowsSuperseded = true
+                    }
                     do {
                         finishes.append(try item.perform(transaction))
                     } catch {
@@ -199,9 +219,8 @@ final class StoreWriter: Sendable {
                         eventID += 1
                         if draft.stored {
                             try connection.insertEvent(
-                                EventRow(
-                                    id: event.id, type: draft.type.rawValue, project: draft.project,
-                                    timestamp: now.nanoseconds, body: String(decoding: event.body, as: UTF8.self)))
+                                id: event.id, type: draft.type.rawValue, project: draft.project,
+                                timestamp: now.nanoseconds, body: event.body)
                         }
                         published.append(event)
                     }

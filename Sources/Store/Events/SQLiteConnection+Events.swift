@@ -1,9 +1,20 @@
 /// Stored events, for replay with `?since=<id>` / `Last-Event-ID`.
 extension SQLiteConnection {
     public func insertEvent(_ event: EventRow) throws {
-        try cached("INSERT INTO events (id, type, project, timestamp, body) VALUES (?, ?, ?, ?, ?)").run([
-            event.id, event.type, event.project, event.timestamp, event.body,
-        ])
+        try insertEvent(
+            id: event.id, type: event.type, project: event.project, timestamp: event.timestamp,
+            body: Array(event.body.utf8))
+    }
+
+    /// `insertEvent` with the body as the encoded bytes the writer already has.
+    public func insertEvent(id: Int64, type: String, project: String?, timestamp: Int64, body: [UInt8]) throws {
+        try cached("INSERT INTO events (id, type, project, timestamp, body) VALUES (?, ?, ?, ?, ?)").run { binder in
+            try binder.bind(id)
+            try binder.bind(type)
+            try binder.bind(project)
+            try binder.bind(timestamp)
+            try binder.bind(utf8: body)
+        }
     }
 
     /// Events with an id above `id`, oldest first, at most `limit`.

@@ -43,11 +43,4 @@ public struct JobRow: Sendable, Equatable {
             stepStarted: row.bool(at: 6), stepDeadline: row.optionalInt64(at: 7), leaseOwner: row.optionalString(at: 8),
             leaseExpires: row.optionalInt64(at: 9))
     }
-
-    var bindings: [(any SQLiteValueConvertible)?] {
-        [
-            operationID, seq, queueKey, payload, attempt, stepIndex, stepStarted, stepDeadline, leaseOwner,
-            leaseExpires,
-        ]
-    }
 }

@@ -53,11 +53,4 @@ public struct OperationRow: Sendable, Equatable {
             err: row.string(at: 10), errCode: row.int(at: 11), requestor: row.optionalString(at: 12),
             createdAt: row.int64(at: 13), updatedAt: row.int64(at: 14), finishedAt: row.optionalInt64(at: 15))
     }
-
-    var bindings: [(any SQLiteValueConvertible)?] {
-        [
-            id, seq, operationClass, type, description, project, statusCode, resources, metadata, mayCancel, err,
-            errCode, requestor, createdAt, updatedAt, finishedAt,
-        ]
-    }
 }

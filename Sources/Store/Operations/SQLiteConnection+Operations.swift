@@ -3,7 +3,24 @@ extension SQLiteConnection {
     public func insertOperation(_ operation: OperationRow) throws {
         try cached(
             "INSERT INTO operations (\(OperationRow.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        ).run(operation.bindings)
+        ).run { binder in
+            try binder.bind(operation.id)
+            try binder.bind(operation.seq)
+            try binder.bind(operation.operationClass)
+            try binder.bind(operation.type)
+            try binder.bind(operation.description)
+            try binder.bind(operation.project)
+            try binder.bind(operation.statusCode)
+            try binder.bind(operation.resources)
+            try binder.bind(operation.metadata)
+            try binder.bind(operation.mayCancel)
+            try binder.bind(operation.err)
+            try binder.bind(operation.errCode)
+            try binder.bind(operation.requestor)
+            try binder.bind(operation.createdAt)
+            try binder.bind(operation.updatedAt)
+            try binder.bind(operation.finishedAt)
+        }
     }
 
     /// Writes every mutable column of `operation` (status, metadata, resources, cancel flag, error, times).
@@ -13,10 +30,17 @@ extension SQLiteConnection {
             UPDATE operations SET status_code = ?, resources = ?, metadata = ?, may_cancel = ?, err = ?,
                 err_code = ?, updated_at = ?, finished_at = ? WHERE id = ?
             """
-        ).run([
-            operation.statusCode, operation.resources, operation.metadata, operation.mayCancel, operation.err,
-            operation.errCode, operation.updatedAt, operation.finishedAt, operation.id,
-        ])
+        ).run { binder in
+            try binder.bind(operation.statusCode)
+            try binder.bind(operation.resources)
+            try binder.bind(operation.metadata)
+            try binder.bind(operation.mayCancel)
+            try binder.bind(operation.err)
+            try binder.bind(operation.errCode)
+            try binder.bind(operation.updatedAt)
+            try binder.bind(operation.finishedAt)
+            try binder.bind(operation.id)
+        }
     }
 
     public func operation(id: String) throws -> OperationRow? {
@@ -65,7 +89,18 @@ extension SQLiteConnection {
     }
 
     public func insertJob(_ job: JobRow) throws {
-        try cached("INSERT INTO jobs (\(JobRow.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").run(job.bindings)
+        try cached("INSERT INTO jobs (\(JobRow.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").run { binder in
+            try binder.bind(job.operationID)
+            try binder.bind(job.seq)
+            try binder.bind(job.queueKey)
+            try binder.bind(job.payload)
+            try binder.bind(job.attempt)
+            try binder.bind(job.stepIndex)
+            try binder.bind(job.stepStarted)
+            try binder.bind(job.stepDeadline)
+            try binder.bind(job.leaseOwner)
+            try binder.bind(job.leaseExpires)
+        }
     }
 
     public func updateJob(_ job: JobRow) throws {
@@ -74,10 +109,15 @@ extension SQLiteConnection {
             UPDATE jobs SET attempt = ?, step_index = ?, step_started = ?, step_deadline = ?, lease_owner = ?,
                 lease_expires = ? WHERE operation_id = ?
             """
-        ).run([
-            job.attempt, job.stepIndex, job.stepStarted, job.stepDeadline, job.leaseOwner, job.leaseExpires,
-            job.operationID,
-        ])
+        ).run { binder in
+            try binder.bind(job.attempt)
+            try binder.bind(job.stepIndex)
+            try binder.bind(job.stepStarted)
+            try binder.bind(job.stepDeadline)
+            try binder.bind(job.leaseOwner)
+            try binder.bind(job.leaseExpires)
+            try binder.bind(job.operationID)
+        }
     }
 
     /// Renews the leases of the jobs `owner` holds.
@@ -87,7 +127,7 @@ extension SQLiteConnection {
     }
 
     public func deleteJob(operationID: String) throws {
-        try cached("DELETE FROM jobs WHERE operation_id = ?").run([operationID])
+        try cached("DELETE FROM jobs WHERE operation_id = ?").run { try $0.bind(operationID) }
     }
 
     /// Every job not yet final, in submission order (what recovery and the scheduler start from).
@@ -96,9 +136,13 @@ extension SQLiteConnection {
     }
 
     public func appendLog(_ line: OperationLogRow) throws {
-        try cached("INSERT INTO operation_log (operation_id, time, level, message) VALUES (?, ?, ?, ?)").run([
-            line.operationID, line.time, line.level, line.message,
-        ])
+        try cached("INSERT INTO operation_log (operation_id, time, level, message) VALUES (?, ?, ?, ?)").run {
+            binder in
+            try binder.bind(line.operationID)
+            try binder.bind(line.time)
+            try binder.bind(line.level)
+            try binder.bind(line.message)
+        }
     }
 
     public func log(operationID: String) throws -> [OperationLogRow] {

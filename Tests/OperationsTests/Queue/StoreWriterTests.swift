@@ -35,6 +35,38 @@ import Testing
         return { gate.signal() }
     }
 
+    /// In one batch, a supersedable write of some rows is told a later write of the same rows
+    /// follows; a lone one, one keyed differently, and one whose later write is rejected are not.
+    @Test func laterWritesOfTheSameRowsSupersedeEarlierOnesInTheirBatch() async throws {
+        try await withDirectory { directory in
+            let writer = try StoreWriter(path: directory + "/berth.db", events: nil, logger: Logger(level: .error))
+            defer { writer.stop() }
+            let release = blockWriter(writer)
+            let seen = Mutex<[String: Bool]>([:])
+            let done = DispatchSemaphore(value: 0)
+            func send(_ name: String, key: String, supersedable: Bool, fails: Bool = false) {
+                writer.send(
+                    rowKey: key, supersedable: supersedable,
+                    { transaction in
+                        seen.withLock { $0[name] = transaction.rowsSuperseded }
+                        if fails { throw Refused() }
+                    },
+                    completion: { _ in done.signal() })
+            }
+            send("start-a", key: "op:a", supersedable: true)
+            send("start-b", key: "op:b", supersedable: true)
+            send("final-a", key: "op:a", supersedable: false)
+            send("start-c", key: "op:c", supersedable: true)
+            send("final-c", key: "op:c", supersedable: false, fails: true)
+            release()
+            for _ in 0..<5 { done.wait() }
+            #expect(
+                seen.withLock { $0 } == [
+                    "start-a": true, "start-b": false, "final-a": false, "start-c": false, "final-c": false,
+                ])
+        }
+    }
+
     @Test func aWriteThatThrowsLeavesTheRestOfItsBatchCommitted() async throws {
         try await withDirectory { directory in
             let bus = EventBus()

@@ -16,7 +16,10 @@ enum InstanceFilesEndpoints {
     /// Whether a request is a file push (`POST /1.0/{instances,containers}/<name>/files?path=…`),
     /// whose body the server spools to a file.
     static func spoolsBody(method: HTTPMethod, target: String) -> Bool {
-        guard method == .post else { return false }
+        // Asked for every request head: most are not under /1.0/instances at all.
+        guard method == .post, target.hasPrefix("/1.0/instances/") || target.hasPrefix("/1.0/containers/") else {
+            return false
+        }
         let path = target.split(separator: "?", maxSplits: 1).first ?? ""
         let parts = path.split(separator: "/", omittingEmptySubsequences: false)
         // "", "1.0", "instances"|"containers", name, "files"

@@ -33,7 +33,7 @@ public enum OperationSubmitter {
                 id: submission.operation.id, timeoutMilliseconds: waitMilliseconds)
             if let current, current.status.isFinal { return .sync(current.json) }
         }
-        return .raw(Envelope.async(submission.operation))
+        return .raw(Envelope.async(submission.operation, encoded: submission.encodedOperation))
     }
 
     /// For LXD's synchronous endpoints whose work is an operation all the same (`PATCH` of an
