@@ -4,6 +4,7 @@ whose certificates `openssl req` makes."""
 
 import base64
 import json
+import os
 import ssl
 import subprocess
 from pathlib import Path
@@ -100,3 +101,28 @@ def test_lxc_config_trust_revoke_token_cancels_it(berthd_tcp):
     token = added.stdout.strip().splitlines()[-1]
     refused = berthd_tcp.lxc("remote", "add", "berth", token)
     assert refused.returncode != 0
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="LXC containers need root")
+def test_lxc_launches_lists_execs_and_deletes_through_an_https_remote(berthd_tcp, busybox_images):
+    """The whole client path over TLS with a trusted certificate: an image imported through the
+    remote, a container launched, listed, exec'd into (websockets over TLS) and deleted."""
+    token = berthd_tcp.lxc("config", "trust", "add", "--name", "remote-user").stdout.strip().splitlines()[-1]
+    assert berthd_tcp.lxc("remote", "add", "berth", token).returncode == 0
+    try:
+        imported = berthd_tcp.lxc("image", "import", str(busybox_images["fastinit"]), "berth:", "--alias", "busybox")
+        assert imported.returncode == 0, imported.stderr
+        launched = berthd_tcp.lxc("launch", "berth:busybox", "berth:r1")
+        assert launched.returncode == 0, launched.stderr
+        listed = berthd_tcp.lxc("list", "berth:", "--format", "csv", "-c", "ns")
+        assert listed.stdout.strip() == "r1,RUNNING", listed.stdout + listed.stderr
+        executed = berthd_tcp.lxc("exec", "berth:r1", "--", "sh", "-c", "echo over-tls; exit 3")
+        assert executed.stdout.strip() == "over-tls" and executed.returncode == 3, executed.stderr
+        # The operation was requested over TLS by that certificate, not by the local socket.
+        operations = berthd_tcp.request("GET", "/1.0/operations?recursion=1").json["metadata"]
+        requestors = [op.get("requestor", {}) for ops in operations.values() for op in ops]
+        assert any(r.get("protocol") == "tls" for r in requestors), requestors
+    finally:
+        for entry in json.loads(berthd_tcp.lxc("list", "--format", "json").stdout or "[]"):
+            berthd_tcp.lxc("delete", "--force", entry["name"])
+    assert berthd_tcp.lxc("list", "--format", "csv").stdout.strip() == ""

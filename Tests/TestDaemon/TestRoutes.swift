@@ -1,4 +1,5 @@
 import API
+import HTTP
 import JSON
 
 /// `GET /1.0/testing/routes`: Berth's own route table (`BerthAPI.endpoints`, without the test
