@@ -181,6 +181,29 @@ import struct Operations.Operation
         await harness.stop()
     }
 
+    /// A final state is shown only once it is committed: whoever reads it can also read the final
+    /// log line from the store, and a crash at that moment could not undo it.
+    @Test func aFinalStateIsReadableOnlyOnceItIsDurable() async throws {
+        let harness = try await OperationsHarness()
+        defer { harness.remove() }
+        for _ in 0..<20 {
+            let id = try await harness.submit("test.fail").id
+            var seen: Operation?
+            // Polled without waiting on the manager's own notification, which comes after the commit.
+            for attempt in 0..<20_000 {
+                if let current = try harness.manager.operation(id: id), current.status.isFinal {
+                    seen = current
+                    break
+                }
+                if attempt < 1_000 { await Task.yield() } else { try await Task.sleep(for: .milliseconds(1)) }
+            }
+            let final = try #require(seen)
+            let log = try #require(try harness.manager.log(id: final.id))
+            #expect(log.map(\.message).contains("Failure: step fail failed: The instance is already running"))
+        }
+        await harness.stop()
+    }
+
     @Test func aFailingStepFailsTheOperationWithItsMessage() async throws {
         let harness = try await OperationsHarness()
         defer { harness.remove() }

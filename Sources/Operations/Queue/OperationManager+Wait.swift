@@ -25,7 +25,7 @@ extension OperationManager {
             await withCheckedContinuation { continuation in
                 let registered = state.withLock { state -> Bool in
                     // The operation may have changed or ended between the first read and now.
-                    guard let live = state.live[id], !Self.satisfies(live.operation, changedAfter: changedAfter)
+                    guard let live = state.live[id], !Self.satisfies(live.readable, changedAfter: changedAfter)
                     else { return false }
                     state.waiters[id, default: []].append(
                         Waiter(id: waiterID, changedAfter: changedAfter, continuation: continuation))

@@ -174,6 +174,7 @@ extension OperationManager {
             let final = mutate(
                 id,
                 { live in
+                    if live.beforeFinal == nil { live.beforeFinal = live.operation }
                     live.operation.status = status
                     live.operation.err = err
                     live.operation.errCode = code

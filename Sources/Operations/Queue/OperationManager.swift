@@ -52,6 +52,12 @@ public final class OperationManager: Sendable {
         var lastStoredProgress: Int64 = 0
         /// Set when a deadline or lost lease ended the operation while its step task still runs.
         var abandoned = false
+        /// The operation as it was before `finish` made it final, kept until the final record is
+        /// committed: readers must not see an end that a crash could still undo.
+        var beforeFinal: Operation?
+
+        /// What readers see: the last state that is durable or may safely be shown before it is.
+        var readable: Operation { beforeFinal ?? operation }
     }
 
     struct Waiter {
@@ -94,7 +100,7 @@ public final class OperationManager: Sendable {
 
     /// The operation as it is now: live state first, then the store.
     public func operation(id: String) throws -> Operation? {
-        if let live = state.withLock({ $0.live[id]?.operation }) { return live }
+        if let live = state.withLock({ $0.live[id]?.readable }) { return live }
         guard OperationID.isValid(id) else { return nil }
         return try reader.read { try $0.operation(id: id) }.map(Operation.init(row:))
     }
@@ -102,7 +108,7 @@ public final class OperationManager: Sendable {
     /// Operations matching `query` in submission order, with live state overlaid on stored rows.
     public func operations(_ query: OperationQuery) throws -> [Operation] {
         let rows = try reader.read { try $0.operations(query) }
-        let live = state.withLock { $0.live.mapValues(\.operation) }
+        let live = state.withLock { $0.live.mapValues(\.readable) }
         return rows.map { row in
             if let current = live[row.id], query.statusCodes.map({ $0.contains(current.status.code) }) ?? true {
                 return current
