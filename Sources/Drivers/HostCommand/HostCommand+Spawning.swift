@@ -130,18 +130,9 @@ extension HostCommand {
     }
 
     private static func makePipe(command: String) throws -> (read: Int32, write: Int32) {
-        var fds: [Int32] = [-1, -1]
-        let result: Int32
-        if let pipe2 = LinuxSymbols.pipe2 {
-            result = pipe2(&fds, O_CLOEXEC)
-        } else {
-            result = pipe(&fds)
-            if result == 0 {
-                _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
-                _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
-            }
+        guard let ends = ClosingPipe.make() else {
+            throw HostCommandError.launchFailed(command: command, errno: errno)
         }
-        guard result == 0 else { throw HostCommandError.launchFailed(command: command, errno: errno) }
-        return (fds[0], fds[1])
+        return ends
     }
 }

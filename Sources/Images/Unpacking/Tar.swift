@@ -87,13 +87,12 @@ enum Tar {
     private static func decompressorDescriptors(archive: Int32) throws -> (stream: Int32, input: Int32, output: Int32) {
         let input = fcntl(archive, F_DUPFD_CLOEXEC, 0)
         guard input >= 0 else { throw failure("cannot duplicate the archive descriptor") }
-        var pipeEnds: [Int32] = [-1, -1]
-        guard pipe(&pipeEnds) == 0 else {
+        guard let pipe = ClosingPipe.make() else {
+            let error = failure("cannot create a pipe")
             close(input)
-            throw failure("cannot create a pipe")
+            throw error
         }
-        for end in pipeEnds { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
-        return (pipeEnds[0], input, pipeEnds[1])
+        return (pipe.read, input, pipe.write)
     }
 
     private static func failure(_ what: String) -> ImageError {
