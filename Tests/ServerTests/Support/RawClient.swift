@@ -10,7 +10,7 @@ import HTTP
 /// `@unchecked Sendable`: each test drives its client from one place, one call at a time.
 final class RawClient: @unchecked Sendable {
     let fd: Int32
-    private var buffer: [UInt8] = []
+    private var reader = HTTPResponseReader()
     private var frameDecoder: WebSocketFrameDecoder?
 
     struct Response {
@@ -99,76 +99,38 @@ final class RawClient: @unchecked Sendable {
 
     func shutdownWrite() { shutdown(fd, Int32(SHUT_WR)) }
 
-    /// Reads more bytes into the buffer; false on EOF, throws on timeout.
-    @discardableResult
-    private func fill() throws -> Bool {
+    /// The next bytes from the socket; nil on EOF, throws on timeout.
+    private func receive() throws -> [UInt8]? {
         var chunk = [UInt8](repeating: 0, count: 65536)
         let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-        if count > 0 {
-            buffer.append(contentsOf: chunk[0..<count])
-            return true
-        }
-        if count == 0 { return false }
-        if errno == EAGAIN || errno == EWOULDBLOCK { throw ClientError.timeout }
-        return false
+        if count > 0 { return Array(chunk[0..<count]) }
+        if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { throw ClientError.timeout }
+        return nil
     }
 
     func readBytes(_ count: Int) throws -> [UInt8] {
-        while buffer.count < count {
-            guard try fill() else { throw ClientError.closed }
-        }
-        let bytes = Array(buffer[0..<count])
-        buffer.removeFirst(count)
-        return bytes
-    }
-
-    private func readLine() throws -> String {
-        while true {
-            if let index = buffer.firstIndex(of: 0x0A), index > 0, buffer[index - 1] == 0x0D {
-                let line = String(decoding: buffer[0..<(index - 1)], as: UTF8.self)
-                buffer.removeFirst(index + 1)
-                return line
-            }
-            guard try fill() else { throw ClientError.closed }
-        }
+        try parsing { try reader.readBytes(count, receive) }
     }
 
     /// Reads one response (Content-Length, chunked, or until close for `readToClose`).
     func readResponseNow(headOnly: Bool = false) throws -> Response {
-        let statusLine = try readLine()
-        let parts = statusLine.split(separator: " ", maxSplits: 2)
-        guard parts.count >= 2, let status = Int(parts[1]) else { throw ClientError.malformed(statusLine) }
-        var headers = HTTPHeaders()
-        while true {
-            let line = try readLine()
-            if line.isEmpty { break }
-            guard let colon = line.firstIndex(of: ":") else { throw ClientError.malformed(line) }
-            headers.add(
-                name: String(line[..<colon]),
-                value: line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+        try parsing { try reader.readResponse(headOnly: headOnly, receive) }
+    }
+
+    /// The shared reader's failures as this client's errors.
+    private func parsing<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch HTTPResponseReader.Failure.closed {
+            throw ClientError.closed
+        } catch HTTPResponseReader.Failure.malformed(let text) {
+            throw ClientError.malformed(text)
         }
-        if headOnly || status == 101 || status == 100 { return Response(status: status, headers: headers, body: []) }
-        var body: [UInt8] = []
-        if let length = headers["Content-Length"].flatMap({ Int($0) }) {
-            body = try readBytes(length)
-        } else if headers["Transfer-Encoding"] == "chunked" {
-            while true {
-                let sizeLine = try readLine()
-                guard let size = Int(sizeLine, radix: 16) else { throw ClientError.malformed(sizeLine) }
-                if size == 0 {
-                    _ = try readLine()
-                    break
-                }
-                body += try readBytes(size)
-                _ = try readLine()
-            }
-        }
-        return Response(status: status, headers: headers, body: body)
     }
 
     /// True when the server closed the connection (EOF) with nothing more to read.
     func isClosedByServerNow() -> Bool {
-        do { return try !fill() && buffer.isEmpty } catch { return false }
+        do { return try !reader.fill(receive) && reader.buffer.isEmpty } catch { return false }
     }
 
     // MARK: WebSocket (client side, masked frames as RFC 6455 §5.3 requires)
@@ -185,8 +147,8 @@ final class RawClient: @unchecked Sendable {
     func readFrameNow() throws -> WebSocketFrame {
         if frameDecoder == nil {
             frameDecoder = WebSocketFrameDecoder(maxFrameSize: 1 << 24, requireMaskedFrames: false)
-            frameDecoder?.append(buffer)
-            buffer.removeAll()
+            frameDecoder?.append(reader.buffer)
+            reader.buffer.removeAll()
         }
         while true {
             if let frame = try frameDecoder?.next() { return frame }

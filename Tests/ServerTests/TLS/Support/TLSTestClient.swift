@@ -42,7 +42,7 @@ final class TLSTestClient: @unchecked Sendable {
     let fd: Int32
     private let context: OpaquePointer
     private let ssl: OpaquePointer
-    private var buffer: [UInt8] = []
+    private var reader = HTTPResponseReader()
     private var frameDecoder: WebSocketFrameDecoder?
     private(set) var ending: Ending = .stillOpen
 
@@ -141,84 +141,47 @@ final class TLSTestClient: @unchecked Sendable {
     /// Sends close_notify, as a well-behaved client does before closing.
     func sendCloseNotify() { _ = SSL_shutdown(ssl) }
 
-    /// Reads more decrypted bytes into the buffer; false once the server has closed.
-    @discardableResult
-    private func fill() throws -> Bool {
-        guard ending == .stillOpen else { return false }
+    /// The next decrypted bytes; nil once the server has closed.
+    private func receive() throws -> [UInt8]? {
+        guard ending == .stillOpen else { return nil }
         var chunk = [UInt8](repeating: 0, count: 65536)
         ERR_clear_error()
         let count = chunk.withUnsafeMutableBytes { SSL_read(ssl, $0.baseAddress, Int32($0.count)) }
-        if count > 0 {
-            buffer.append(contentsOf: chunk[0..<Int(count)])
-            return true
-        }
+        if count > 0 { return Array(chunk[0..<Int(count)]) }
         let error = SSL_get_error(ssl, count)
         let code = errno
         _ = TLSError.drainErrorQueue()
         if error == SSL_ERROR_ZERO_RETURN {
             ending = .closeNotify
-            return false
+            return nil
         }
         if error == SSL_ERROR_SYSCALL && (code == EAGAIN || code == EWOULDBLOCK) { throw ClientError.timeout }
         ending = .eofWithoutCloseNotify
-        return false
+        return nil
     }
 
     func readBytes(_ count: Int) throws -> [UInt8] {
-        while buffer.count < count {
-            guard try fill() else { throw ClientError.closed }
-        }
-        let bytes = Array(buffer[0..<count])
-        buffer.removeFirst(count)
-        return bytes
-    }
-
-    private func readLine() throws -> String {
-        while true {
-            if let index = buffer.firstIndex(of: 0x0A), index > 0, buffer[index - 1] == 0x0D {
-                let line = String(decoding: buffer[0..<(index - 1)], as: UTF8.self)
-                buffer.removeFirst(index + 1)
-                return line
-            }
-            guard try fill() else { throw ClientError.closed }
-        }
+        try parsing { try reader.readBytes(count, receive) }
     }
 
     func readResponseNow() throws -> RawClient.Response {
-        let statusLine = try readLine()
-        let parts = statusLine.split(separator: " ", maxSplits: 2)
-        guard parts.count >= 2, let status = Int(parts[1]) else { throw ClientError.malformed(statusLine) }
-        var headers = HTTPHeaders()
-        while true {
-            let line = try readLine()
-            if line.isEmpty { break }
-            guard let colon = line.firstIndex(of: ":") else { throw ClientError.malformed(line) }
-            headers.add(
-                name: String(line[..<colon]),
-                value: line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+        try parsing { try reader.readResponse(headOnly: false, receive) }
+    }
+
+    /// The shared reader's failures as this client's errors.
+    private func parsing<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch HTTPResponseReader.Failure.closed {
+            throw ClientError.closed
+        } catch HTTPResponseReader.Failure.malformed(let text) {
+            throw ClientError.malformed(text)
         }
-        if status == 101 { return RawClient.Response(status: status, headers: headers, body: []) }
-        var body: [UInt8] = []
-        if let length = headers["Content-Length"].flatMap({ Int($0) }) {
-            body = try readBytes(length)
-        } else if headers["Transfer-Encoding"] == "chunked" {
-            while true {
-                let sizeLine = try readLine()
-                guard let size = Int(sizeLine, radix: 16) else { throw ClientError.malformed(sizeLine) }
-                if size == 0 {
-                    _ = try readLine()
-                    break
-                }
-                body += try readBytes(size)
-                _ = try readLine()
-            }
-        }
-        return RawClient.Response(status: status, headers: headers, body: body)
     }
 
     /// Reads until the server closes and says how it did.
     func readToEndNow() throws -> Ending {
-        while try fill() {}
+        while try reader.fill(receive) {}
         return ending
     }
 
@@ -233,14 +196,13 @@ final class TLSTestClient: @unchecked Sendable {
     func readFrameNow() throws -> WebSocketFrame {
         if frameDecoder == nil {
             frameDecoder = WebSocketFrameDecoder(maxFrameSize: 1 << 24, requireMaskedFrames: false)
-            frameDecoder?.append(buffer)
-            buffer.removeAll()
+            frameDecoder?.append(reader.buffer)
+            reader.buffer.removeAll()
         }
         while true {
             if let frame = try frameDecoder?.next() { return frame }
-            guard try fill() else { throw ClientError.closed }
-            frameDecoder?.append(buffer)
-            buffer.removeAll()
+            guard let bytes = try receive() else { throw ClientError.closed }
+            frameDecoder?.append(bytes)
         }
     }
 
