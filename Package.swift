@@ -40,8 +40,8 @@ let package = Package(
         .target(
             name: "Images", dependencies: ["JSON", "Store", "Operations", "COpenSSL", "Drivers"],
             swiftSettings: strictSettings),
-        // Instance drivers: host commands and LXC containers through the lxc-* tools.
-        .target(name: "Drivers", dependencies: ["Log", "CLinux"], swiftSettings: strictSettings),
+        // Instance drivers: host commands, LXC containers through the lxc-* tools, QEMU VMs over QMP (JSON).
+        .target(name: "Drivers", dependencies: ["Log", "CLinux", "JSON"], swiftSettings: strictSettings),
         // Instances: rows, validation, and the operation types that drive an instance driver.
         .target(
             name: "Instances", dependencies: ["Drivers", "Images", "JSON", "Operations", "Store"],
@@ -80,7 +80,7 @@ let package = Package(
         .testTarget(name: "InstancesTests", dependencies: ["Instances", "Images", "JSON", "Store"], swiftSettings: strictSettings),
         .testTarget(name: "APITests", dependencies: ["API", "HTTP", "JSON", "Operations", "Server", "Store", "Log"], swiftSettings: strictSettings),
         .testTarget(name: "DaemonTests", dependencies: ["Daemon", "Log"], swiftSettings: strictSettings),
-        .testTarget(name: "DriversTests", dependencies: ["Drivers", "Log"], swiftSettings: strictSettings),
+        .testTarget(name: "DriversTests", dependencies: ["Drivers", "JSON", "Log"], swiftSettings: strictSettings),
         // A real daemon process with test operation types and endpoints, for the end-to-end suite
         // (crash recovery, queue benchmarks). A test double: it lives in Tests/, never in the product.
         .executableTarget(
