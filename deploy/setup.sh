@@ -23,7 +23,7 @@ build_dir="${BERTH_BUILD_DIR:-.build}"
 
 # Build and runtime packages. lxd-client gives the `lxc` command to talk to berthd; lxc runs the
 # containers; busybox-static builds the small test image (scripts/build-busybox-image.sh).
-packages=(libsqlite3-dev libssl-dev pkg-config curl lxd-client lxc busybox-static)
+packages=(libsqlite3-dev libssl-dev pkg-config curl lxd-client lxc busybox-static qemu-system-x86)
 
 say() { echo "setup: $*"; }
 die() { echo "setup: error: $*" >&2; exit 1; }
