@@ -27,7 +27,8 @@ public enum BerthAPI {
                 endpoints += InstanceLogsEndpoints.endpoints(context, service: instances)
                 endpoints += VZEndpoints.endpoints(context, service: instances, images: images)
                 endpoints += ProfilesEndpoints.endpoints(
-                    context, service: instances, containersDirectory: (instances.driver as? LXCDriver)?.lxcPath ?? "")
+                    context, service: instances,
+                    containersDirectory: (instances.drivers.container as? LXCDriver)?.lxcPath ?? "")
             }
         }
         return endpoints

@@ -51,7 +51,8 @@ struct Daemon {
         let lifecycle = LifecycleEmitter()
         let instances = InstanceService(
             database: database, images: images,
-            driver: LXCDriver(lxcPath: stateDirectory + "/containers", idmap: try? IDMap.fromSubordinateIDs()),
+            drivers: InstanceDrivers(
+                container: LXCDriver(lxcPath: stateDirectory + "/containers", idmap: try? IDMap.fromSubordinateIDs())),
             lifecycle: lifecycle)
         // Operations interrupted by the previous process are settled before anything is served.
         let operations: OperationManager

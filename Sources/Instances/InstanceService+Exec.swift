@@ -60,6 +60,13 @@ extension InstanceService {
             throw InstanceError.badRequest("Cannot use both wait-for-websocket and record-output")
         }
         try await requireRunning(row)
+        do {
+            try await execDriver(row).checkExec(name: row.name)
+        } catch let error as InstanceError {
+            throw error
+        } catch {
+            throw InstanceError.badRequest("\(error)")
+        }
         let environment = parameters.effectiveEnvironment
         var payload: [(String, JSONValue)] = [
             ("name", .string(row.name)), ("project", .string(row.project)),
@@ -95,7 +102,11 @@ extension InstanceService {
     public func prepareConsole(row: InstanceRow, width: Int, height: Int, type: String) async throws -> ExecSubmission {
         switch type {
         case "", "console": break
-        case "vga": throw InstanceError.badRequest("VGA console is only supported by virtual machines")
+        case "vga":
+            throw InstanceError.badRequest(
+                row.type == InstanceDrivers.virtualMachineType
+                    ? "VGA console is not supported: virtual machines here have no display"
+                    : "VGA console is only supported by virtual machines")
         default: throw InstanceError.badRequest("Unknown console type \"\(type)\"")
         }
         try await requireRunning(row)
@@ -148,8 +159,8 @@ extension InstanceService {
         return request
     }
 
-    private func execDriver() throws -> any InstanceExecDriver {
-        guard let driver = driver as? any InstanceExecDriver else {
+    private func execDriver(_ row: InstanceRow) throws -> any InstanceExecDriver {
+        guard let driver = try driver(of: row) as? any InstanceExecDriver else {
             throw OperationFailure("This instance's driver cannot run commands", code: 501)
         }
         return driver
@@ -204,10 +215,20 @@ extension InstanceService {
         try await withConnectedSession(context) { session in try await runExec(context, session: session) }
     }
 
+    /// The exec capability of the driver of the step's instance.
+    private func execDriver(_ context: StepContext) throws -> any InstanceExecDriver {
+        let name = context.payload["name"]?.stringValue ?? ""
+        let project = context.payload["project"]?.stringValue ?? "default"
+        guard let row = try database.read({ try $0.instance(name: name, project: project) }) else {
+            throw OperationFailure("Instance not found", code: 404)
+        }
+        return try execDriver(row)
+    }
+
     private func runExec(_ context: StepContext, session: ExecSession) async throws {
         let payload = context.payload
         let request = execRequest(payload, terminal: session.terminal ? Self.size(payload) : nil)
-        let process = try execDriver().exec(request) { fd, bytes in session.deliver(fd, bytes) }
+        let process = try execDriver(context).exec(request) { fd, bytes in session.deliver(fd, bytes) }
         session.started(process)
         let code = try await awaitExit(process, command: request, context: context)
         await context.setMetadata("return", .int(Int(code)))
@@ -218,6 +239,7 @@ extension InstanceService {
         let request = execRequest(payload, terminal: nil)
         var outputs: [Int: FileHandle] = [:]
         var paths: [(String, JSONValue)] = []
+        let driver = try execDriver(context)
         if payload["record"]?.boolValue == true, let lxc = driver as? LXCDriver {
             let directory = "\(lxc.lxcPath)/\(request.instance)/logs"
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -230,7 +252,7 @@ extension InstanceService {
         }
         let files = outputs
         defer { for handle in files.values { try? handle.close() } }
-        let process = try execDriver().exec(request) { fd, bytes in try? files[fd]?.write(contentsOf: bytes) }
+        let process = try driver.exec(request) { fd, bytes in try? files[fd]?.write(contentsOf: bytes) }
         process.endInput()
         let code = try await awaitExit(process, command: request, context: context)
         if !paths.isEmpty { await context.setMetadata("output", .object(paths)) }
@@ -243,7 +265,7 @@ extension InstanceService {
 
     private func runConsole(_ context: StepContext, session: ExecSession) async throws {
         let name = context.payload["name"]?.stringValue ?? ""
-        let process = try execDriver().console(name: name, size: Self.size(context.payload)) { fd, bytes in
+        let process = try execDriver(context).console(name: name, size: Self.size(context.payload)) { fd, bytes in
             session.deliver(fd, bytes)
         }
         session.started(process)

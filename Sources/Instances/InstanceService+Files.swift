@@ -6,17 +6,17 @@ import Operations
 import Store
 
 extension InstanceService {
-    /// The driver's file capability; nil when it has none.
-    var fileDriver: (any InstanceFileDriver)? { driver as? any InstanceFileDriver }
-
-    private func requireFileDriver() throws -> any InstanceFileDriver {
-        guard let fileDriver else { throw InstanceError.badRequest("This instance driver has no file access") }
-        return fileDriver
+    /// The file capability of the driver of `row`'s instance.
+    private func requireFileDriver(_ row: InstanceRow) throws -> any InstanceFileDriver {
+        guard let driver = try driver(of: row) as? any InstanceFileDriver else {
+            throw InstanceError.badRequest("This instance driver has no file access")
+        }
+        return driver
     }
 
     /// The instance's root filesystem for `/files`, whatever its state; released with the value.
     public func openRootfs(_ row: InstanceRow) async throws -> InstanceRootfs {
-        try await requireFileDriver().openRootfs(of: row.name)
+        try await requireFileDriver(row).openRootfs(of: row.name)
     }
 
     /// LXD 5.0's rule for a name under `/logs/` (`validLogFileName`); nil when valid.
@@ -30,18 +30,18 @@ extension InstanceService {
 
     /// The instance's log files with valid names, sorted.
     public func logFiles(_ row: InstanceRow) async throws -> [String] {
-        try await requireFileDriver().logFiles(of: row.name).filter { Self.logFileNameProblem($0) == nil }
+        try await requireFileDriver(row).logFiles(of: row.name).filter { Self.logFileNameProblem($0) == nil }
     }
 
     /// The host path of a log file of the instance; the name must be valid (`logFileNameProblem`).
     public func logPath(_ row: InstanceRow, file: String) throws -> String {
         if let problem = Self.logFileNameProblem(file) { throw InstanceError.badRequest(problem) }
-        return try requireFileDriver().logPath(of: row.name, file: file)
+        return try requireFileDriver(row).logPath(of: row.name, file: file)
     }
 
     /// Where LXC writes the container's console output.
     public func consoleLogPath(_ row: InstanceRow) throws -> String {
-        try requireFileDriver().logPath(of: row.name, file: "console.log")
+        try requireFileDriver(row).logPath(of: row.name, file: "console.log")
     }
 
     /// Emits `instance-file-pushed` and its kin with the path, as LXD does.

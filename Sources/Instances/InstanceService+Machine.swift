@@ -7,7 +7,7 @@ extension InstanceService {
     public func machine(_ row: InstanceRow) async -> (InstanceRuntimeState, InstanceMachine) {
         var state = await self.state(row)
         let measured =
-            (try? await driver.measurements(name: row.name))
+            (try? await driver(of: row).measurements(name: row.name))
             ?? InstanceMeasurements(diskUsage: 0, diskSpace: 0, memory: 0)
         var load = 0.0
         if state.status != .stopped {

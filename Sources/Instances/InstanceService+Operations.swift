@@ -59,17 +59,23 @@ extension InstanceService {
             throw OperationFailure("Instance not found", code: 404)
         }
         if row.phase == .ready { return }  // finished before the server stopped
+        let driver = try driver(of: row)
         let log = CommandLog()
         do {
             // A container part-made by an attempt the server did not finish is made again.
             if try await driver.exists(name: name) { try await driver.delete(name: name, log: log.sink) }
             let spec = Self.spec(name: name, config: Self.config(row))
             if let source = context.payload["copy_from"]?.stringValue, source.contains("/") {
-                try await copySnapshot(source, to: spec, log: log.sink)
+                try await copySnapshot(source, to: spec, driver: driver, log: log.sink)
             } else if let source = context.payload["copy_from"]?.stringValue {
                 try await driver.copy(from: source, to: spec, log: log.sink)
             } else if let fingerprint = row.imageFingerprint {
-                try await driver.create(spec, rootfs: images.rootfs(fingerprint: fingerprint), log: log.sink)
+                // A container copies the image's unpacked rootfs; a virtual machine its boot files
+                // and disk, which the image keeps in its own directory.
+                let source =
+                    row.type == InstanceDrivers.virtualMachineType
+                    ? "\(images.directory)/\(fingerprint)" : images.rootfs(fingerprint: fingerprint)
+                try await driver.create(spec, rootfs: source, log: log.sink)
             } else {
                 try await driver.create(spec, rootfs: nil, log: log.sink)
             }
@@ -88,7 +94,7 @@ extension InstanceService {
 
     private func changeState(_ context: StepContext) async throws {
         let (name, project) = target(context)
-        _ = try instance(name: name, project: project)
+        let driver = try driver(of: instance(name: name, project: project))
         let action = context.payload["action"]?.stringValue ?? ""
         let force = context.payload["force"]?.boolValue ?? false
         let timeout = context.payload["timeout"]?.intValue ?? -1
@@ -97,7 +103,9 @@ extension InstanceService {
         let rerun = context.attempt > 1
         let log = CommandLog()
         do {
-            try await perform(action, name: name, project: project, force: force, grace: grace, rerun: rerun, log: log)
+            try await perform(
+                action, name: name, project: project, driver: driver, force: force, grace: grace, rerun: rerun, log: log
+            )
         } catch {
             await log.flush(to: context)
             throw error
@@ -106,7 +114,8 @@ extension InstanceService {
     }
 
     private func perform(
-        _ action: String, name: String, project: String, force: Bool, grace: Duration, rerun: Bool, log: CommandLog
+        _ action: String, name: String, project: String, driver: any InstanceDriver, force: Bool, grace: Duration,
+        rerun: Bool, log: CommandLog
     ) async throws {
         let current = try await driver.state(name: name).status
         switch action {
@@ -157,7 +166,7 @@ extension InstanceService {
     private func rename(_ context: StepContext) async throws {
         let (name, project) = target(context)
         let newName = context.payload["new_name"]?.stringValue ?? ""
-        _ = try instance(name: name, project: project)
+        let driver = try driver(of: instance(name: name, project: project))
         guard try database.read({ try $0.instance(name: newName, project: project) }) == nil else {
             throw OperationFailure("Name \"\(newName)\" already in use", code: 409)
         }
@@ -180,7 +189,8 @@ extension InstanceService {
 
     private func delete(_ context: StepContext) async throws {
         let (name, project) = target(context)
-        guard try database.read({ try $0.instance(name: name, project: project) }) != nil else { return }
+        guard let row = try database.read({ try $0.instance(name: name, project: project) }) else { return }
+        let driver = try driver(of: row)
         let log = CommandLog()
         if try await driver.exists(name: name) {
             if try await driver.state(name: name).status != .stopped { throw OperationFailure("Instance is running") }

@@ -12,9 +12,6 @@ extension InstanceService {
     public static let snapshotUpdateType = "instance.snapshot.update"
     public static let snapshotRestoreType = "instance.snapshot.restore"
 
-    /// The driver's snapshot capability; nil when it has none.
-    var snapshotDriver: (any InstanceSnapshotDriver)? { driver as? any InstanceSnapshotDriver }
-
     /// LXD 5.0's rules for the snapshot part of `inst/snap` (`lxd/instance/instance_utils.go`
     /// `ValidName`), plus what the driver needs to make it a directory. Nil when valid.
     public static func snapshotNameProblem(_ name: String) -> String? {
@@ -143,14 +140,17 @@ extension InstanceService {
         )
     }
 
-    private func requireSnapshotDriver() throws -> any InstanceSnapshotDriver {
-        guard let snapshotDriver else { throw OperationFailure("Snapshots are not supported by this driver") }
-        return snapshotDriver
+    /// The snapshot capability of the instance's driver.
+    private func requireSnapshotDriver(name: String, project: String) throws -> any InstanceSnapshotDriver {
+        guard let driver = try driver(name: name, project: project) as? any InstanceSnapshotDriver else {
+            throw OperationFailure("Snapshots are not supported by this driver")
+        }
+        return driver
     }
 
     private func createSnapshot(_ context: StepContext) async throws {
         let (name, snapshot, project) = snapshotTarget(context)
-        let driver = try requireSnapshotDriver()
+        let driver = try requireSnapshotDriver(name: name, project: project)
         guard let row = try database.read({ try $0.snapshot(instance: name, name: snapshot, project: project) }) else {
             throw OperationFailure("Snapshot not found", code: 404)
         }
@@ -189,7 +189,7 @@ extension InstanceService {
 
     private func restoreSnapshot(_ context: StepContext) async throws {
         let (name, snapshot, project) = snapshotTarget(context)
-        let driver = try requireSnapshotDriver()
+        let driver = try requireSnapshotDriver(name: name, project: project)
         let row = try instance(name: name, project: project)
         let saved: SnapshotRow
         do {
@@ -231,7 +231,7 @@ extension InstanceService {
 
     private func deleteSnapshot(_ context: StepContext) async throws {
         let (name, snapshot, project) = snapshotTarget(context)
-        let driver = try requireSnapshotDriver()
+        let driver = try requireSnapshotDriver(name: name, project: project)
         guard try database.read({ try $0.snapshot(instance: name, name: snapshot, project: project) }) != nil else {
             return
         }
@@ -253,7 +253,7 @@ extension InstanceService {
     private func renameSnapshot(_ context: StepContext) async throws {
         let (name, snapshot, project) = snapshotTarget(context)
         let newName = context.payload["new_name"]?.stringValue ?? ""
-        let driver = try requireSnapshotDriver()
+        let driver = try requireSnapshotDriver(name: name, project: project)
         let (old, new) = try database.read { connection in
             (
                 try connection.snapshot(instance: name, name: snapshot, project: project),
@@ -298,10 +298,17 @@ extension InstanceService {
     }
 
     /// `copy` of `source` (`inst/snap`) to a new instance of `spec`.
-    func copySnapshot(_ source: String, to spec: InstanceSpec, log: @escaping DriverLog) async throws {
+    /// Makes `spec`'s instance from snapshot `source` (`instance/snapshot`); `driver` runs the new
+    /// instance, which is of the source's type.
+    func copySnapshot(_ source: String, to spec: InstanceSpec, driver: any InstanceDriver, log: @escaping DriverLog)
+        async throws
+    {
         let parts = source.split(separator: "/", maxSplits: 1).map(String.init)
         guard parts.count == 2 else { throw OperationFailure("Snapshot not found", code: 404) }
-        try await requireSnapshotDriver().copy(fromSnapshot: parts[1], of: parts[0], to: spec, log: log)
+        guard let driver = driver as? any InstanceSnapshotDriver else {
+            throw OperationFailure("Snapshots are not supported by this driver")
+        }
+        try await driver.copy(fromSnapshot: parts[1], of: parts[0], to: spec, log: log)
     }
 
     private func emitSnapshot(_ action: String, _ name: String, _ snapshot: String) async {

@@ -9,8 +9,9 @@ extension InstanceService {
     static let profiles: Set<String> = ["default"]
 
     /// Refuses, with LXD's kind of message, a config, device list or profile list that Berth would
-    /// not honour; `current` is the instance being changed (nil at create). Nothing is changed.
-    public func check(_ values: InstanceWritable, name: String, current: InstanceWritable?) async throws {
+    /// not honour; `current` is the instance being changed (nil at create), `type` its type.
+    /// Nothing is changed.
+    public func check(_ values: InstanceWritable, name: String, type: String, current: InstanceWritable?) async throws {
         if let problem = InstanceConfig.problem(values.config) { throw InstanceError.badRequest(problem) }
         if let current, values.architecture != current.architecture {
             throw InstanceError.badRequest("Changing the architecture of an instance is not supported")
@@ -35,7 +36,7 @@ extension InstanceService {
             throw InstanceError.badRequest("Requested profile \"\(profile)\" doesn't exist")
         }
         do {
-            try await driver.check(Self.spec(name: name, config: values.config))
+            try await drivers.driver(for: type).check(Self.spec(name: name, config: values.config))
         } catch let error as InstanceDriverError {
             throw InstanceError.badRequest("Invalid config: \(error)")
         }
@@ -51,6 +52,7 @@ extension InstanceService {
         let name = context.payload["name"]?.stringValue ?? ""
         let project = context.payload["project"]?.stringValue ?? "default"
         let row = try instance(name: name, project: project)
+        let driver = try driver(of: row)
         let values = InstanceWritable(json: context.payload["values"] ?? .object([]))
         let current = InstanceWritable(row)
         // Already applied by an attempt the server did not finish: the same end state.

@@ -16,17 +16,30 @@ public final class InstanceService: Sendable {
 
     let database: Database
     let images: ImageStore
-    public let driver: any InstanceDriver
+    public let drivers: InstanceDrivers
     let lifecycle: LifecycleEmitter
     let cpuLoad = CPULoadSampler()
     /// Live exec and console sessions, which their websockets attach to.
     public let execSessions = ExecSessions()
 
-    public init(database: Database, images: ImageStore, driver: any InstanceDriver, lifecycle: LifecycleEmitter) {
+    public init(database: Database, images: ImageStore, drivers: InstanceDrivers, lifecycle: LifecycleEmitter) {
         self.database = database
         self.images = images
-        self.driver = driver
+        self.drivers = drivers
         self.lifecycle = lifecycle
+    }
+
+    /// The driver that runs `row`'s instance.
+    func driver(of row: InstanceRow) throws(InstanceError) -> any InstanceDriver {
+        try drivers.driver(for: row.type)
+    }
+
+    /// The driver of an instance known by name; `notFound` if there is no such instance.
+    func driver(name: String, project: String) throws -> any InstanceDriver {
+        guard let row = try database.read({ try $0.instance(name: name, project: project) }) else {
+            throw InstanceError.notFound
+        }
+        return try driver(of: row)
     }
 
     /// One instance's changes run one at a time, in order.
@@ -44,7 +57,8 @@ public final class InstanceService: Sendable {
 
     /// The runtime state, or Stopped when the driver cannot tell (a container that vanished).
     public func state(_ row: InstanceRow) async -> InstanceRuntimeState {
-        (try? await driver.state(name: row.name)) ?? InstanceRuntimeState(status: .stopped)
+        guard let driver = try? driver(of: row) else { return InstanceRuntimeState(status: .stopped) }
+        return (try? await driver.state(name: row.name)) ?? InstanceRuntimeState(status: .stopped)
     }
 
     /// Records a new instance as `creating`: its name is taken from here on (409 for the next
@@ -69,7 +83,7 @@ public final class InstanceService: Sendable {
         let rows = (try? database.read { try $0.instances(project: nil) }) ?? []
         var removed: [String] = []
         for row in rows where row.phase == .creating && !unfinishedCreates.contains(row.name) {
-            if (try? await driver.exists(name: row.name)) == true {
+            if let driver = try? driver(of: row), (try? await driver.exists(name: row.name)) == true {
                 try? await driver.delete(name: row.name, log: { _ in })
             }
             abandon(name: row.name, project: row.project)

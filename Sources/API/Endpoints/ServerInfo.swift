@@ -5,11 +5,15 @@ import JSON
 public struct ServerInfo: Sendable {
     public let host: HostFacts
     /// The addresses the API listens on over the network (`environment.addresses`).
-    public let addresses: [String]
+    public var addresses: [String]
     /// The server's TLS certificate (PEM) and the SHA-256 of its DER, which `lxc remote add`
     /// compares with what the handshake presented; empty when the daemon has none.
     public let certificate: String
     public let certificateFingerprint: String
+    /// The instance drivers this host has, as LXD names them (`lxc`, `qemu`), with their versions.
+    public var drivers: [(name: String, version: String)] = []
+    /// How virtual machines are run (`kvm` or `tcg`); nil without a virtual machine driver.
+    public var virtualMachineAccelerator: String?
 
     public init(host: HostFacts, addresses: [String], certificate: String = "", certificateFingerprint: String = "") {
         self.host = host
@@ -39,16 +43,16 @@ public struct ServerInfo: Sendable {
         ]
     }
 
-    /// Only what is true of this host and this daemon: no instance driver or storage driver is
-    /// reported until one exists.
+    /// Only what is true of this host and this daemon: no storage driver is reported until one
+    /// exists. `vm_accelerator` is Berth's: LXD has no way to say its VMs are emulated.
     private func environment() -> JSONValue {
         .object([
             ("addresses", .strings(addresses)),
             ("architectures", .strings(host.architectures)),
             ("certificate", .string(certificate)),
             ("certificate_fingerprint", .string(certificateFingerprint)),
-            ("driver", .string("")),
-            ("driver_version", .string("")),
+            ("driver", .string(drivers.map(\.name).joined(separator: " | "))),
+            ("driver_version", .string(drivers.map(\.version).joined(separator: " | "))),
             ("firewall", .string("")),
             ("kernel", .string(host.kernel)),
             ("kernel_architecture", .string(host.kernelArchitecture)),
@@ -67,7 +71,18 @@ public struct ServerInfo: Sendable {
             ("storage", .string("")),
             ("storage_version", .string("")),
             ("storage_supported_drivers", .array([])),
-            ("instance_types", .array([])),
-        ])
+            ("instance_types", .strings(instanceTypes)),
+        ] + (virtualMachineAccelerator.map { [("vm_accelerator", JSONValue.string($0))] } ?? []))
+    }
+
+    /// LXD's instance types this host can run, from its drivers.
+    private var instanceTypes: [String] {
+        drivers.compactMap { driver in
+            switch driver.name {
+            case "lxc": "container"
+            case "qemu": "virtual-machine"
+            default: nil
+            }
+        }
     }
 }

@@ -29,10 +29,7 @@ public final class ServerInfoCache: Sendable {
     /// Re-renders after the network listeners changed (`core.https_address`).
     public func update(addresses: [String]) {
         current.withLock { current in
-            let info = current.info
-            current.info = ServerInfo(
-                host: info.host, addresses: addresses, certificate: info.certificate,
-                certificateFingerprint: info.certificateFingerprint)
+            current.info.addresses = addresses
             current.snapshot = ServerInfoCache.render(info: current.info, config: current.snapshot.config)
         }
     }

@@ -24,6 +24,9 @@ extension LXCDriver: InstanceExecDriver {
             directory: directory, terminal: request.terminal, output: output)
     }
 
+    /// A running container can always run commands: `lxc-attach` needs nothing inside it.
+    public func checkExec(name: String) async throws {}
+
     /// `lxc-console` on the container's console (tty 0), with its escape moved off Ctrl-a, which
     /// the `lxc` client already uses to detach (Ctrl-a q) before anything reaches us.
     public func console(name: String, size: TerminalSize, output: @escaping ExecProcess.OutputSink) throws

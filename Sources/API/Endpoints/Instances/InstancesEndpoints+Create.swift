@@ -21,8 +21,11 @@ extension InstancesEndpoints {
         _ body: CreateBody, request: APIRequest, context: APIContext, service: InstanceService, images: ImageStore,
         resources: ((String) -> [String: [String]])? = nil
     ) async throws -> APIResponse {
-        let type = body.type.flatMap { $0.isEmpty ? nil : $0 } ?? "container"
-        guard type == "container" else { throw APIError.badRequest("Instance type not supported") }
+        let requestedType = body.type.flatMap { $0.isEmpty ? nil : $0 }
+        var type = requestedType ?? InstanceDrivers.containerType
+        guard [InstanceDrivers.containerType, InstanceDrivers.virtualMachineType].contains(type) else {
+            throw APIError.badRequest("Invalid instance type \"\(type)\"")
+        }
         var name = body.name ?? ""
         if name.isEmpty {
             name = InstanceName.generated { candidate in
@@ -40,6 +43,10 @@ extension InstancesEndpoints {
                 throw APIError.badRequest("Remote image servers are not supported; import the image first")
             }
             let image = try resolveImage(source, images: images, context: context)
+            guard image.type == type else {
+                throw APIError.badRequest(
+                    "Requested image's type \"\(image.type)\" doesn't match instance type \"\(type)\"")
+            }
             var config: [String: String] = [:]
             for (key, value) in (try? JSONValue.parse(image.properties))?.objectValue ?? [] {
                 if let text = value.stringValue { config["image." + key] = text }
@@ -50,6 +57,9 @@ extension InstancesEndpoints {
                 profiles: ["default"])
             imageFingerprint = image.fingerprint
         case "none":
+            guard type == InstanceDrivers.containerType else {
+                throw APIError.badRequest("A virtual machine needs an image to boot from (source type image)")
+            }
             values = InstanceWritable(
                 architecture: HostFacts.machine, description: "", ephemeral: false, config: [:], devices: [:],
                 profiles: ["default"])
@@ -59,6 +69,12 @@ extension InstancesEndpoints {
             }
             let parts = from.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
             let original = try service.instance(name: parts[0], project: request.project)
+            // A copy is of its source's type; naming another type is a mistake, not a conversion.
+            if let requestedType, requestedType != original.type {
+                throw APIError.badRequest(
+                    "Requested instance type \"\(requestedType)\" doesn't match the source's type \"\(original.type)\"")
+            }
+            type = original.type
             if parts.count == 2 {
                 values = InstanceService.writable(
                     try service.snapshot(instance: parts[0], name: parts[1], project: request.project))
@@ -83,7 +99,7 @@ extension InstancesEndpoints {
         if let instanceType = body.instanceType, !instanceType.isEmpty {
             values.config = try InstanceConfig.applyingInstanceType(instanceType, to: values.config)
         }
-        try await service.check(values, name: name, current: nil)
+        try await service.check(values, name: name, type: type, current: nil)
         let row = values.applied(
             to: InstanceRow(
                 name: name, project: request.project, type: type, architecture: values.architecture,

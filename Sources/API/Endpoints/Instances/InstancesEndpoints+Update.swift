@@ -24,7 +24,7 @@ extension InstancesEndpoints {
             description: body.description ?? "", ephemeral: body.ephemeral ?? false, config: body.config ?? [:],
             devices: body.devices ?? [:], profiles: body.profiles ?? []
         ).keepingVolatileKeys(of: current)
-        try await service.check(values, name: row.name, current: current)
+        try await service.check(values, name: row.name, type: row.type, current: current)
         return try await OperationSubmitter.submit(
             updateRequest(row, from: current, to: values, project: request.project), for: request, context: context)
     }
@@ -46,7 +46,7 @@ extension InstancesEndpoints {
         if let profiles = body.profiles { values.profiles = profiles }
         for (key, value) in body.config ?? [:] { values.config[key] = value.isEmpty ? nil : value }
         for (key, value) in body.devices ?? [:] { values.devices[key] = value }
-        try await service.check(values, name: row.name, current: current)
+        try await service.check(values, name: row.name, type: row.type, current: current)
         try await OperationSubmitter.submitAndWait(
             updateRequest(row, from: current, to: values, project: request.project), for: request, context: context)
         return .empty

@@ -65,7 +65,7 @@ enum VZEndpoints {
                     var values = current
                     values.config = body.config ?? [:]
                     values = values.keepingVolatileKeys(of: current)
-                    try await service.check(values, name: row.name, current: current)
+                    try await service.check(values, name: row.name, type: row.type, current: current)
                     return try await OperationSubmitter.submit(
                         InstancesEndpoints.updateRequest(
                             row, from: current, to: values, project: request.project, resources: resources(row.name)),

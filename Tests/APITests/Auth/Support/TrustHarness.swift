@@ -34,7 +34,8 @@ final class TrustHarness {
         let images = try ImageStore(directory: directory + "/images", database: database)
         let lifecycle = LifecycleEmitter()
         let instances = InstanceService(
-            database: database, images: images, driver: LXCDriver(lxcPath: directory + "/lxc", idmap: nil),
+            database: database, images: images,
+            drivers: InstanceDrivers(container: LXCDriver(lxcPath: directory + "/lxc", idmap: nil)),
             lifecycle: lifecycle)
         context = APIContext(
             database: database, logger: Logger(level: .error),
