@@ -66,10 +66,7 @@ extension ImageStore {
                 throw ImageError.invalidTarball(
                     upload.rootfs == nil ? "no metadata.yaml" : "no metadata.yaml in the metadata tarball")
             }
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: staging + "/rootfs", isDirectory: &isDirectory),
-                isDirectory.boolValue
-            else { throw ImageError.invalidTarball("no rootfs/ directory") }
+            let type = try ImageType(unpacked: staging)
             let metadata = try ImageMetadata.parse(String(decoding: yaml, as: UTF8.self))
             try FileManager.default.moveItem(atPath: staging, toPath: final)
             chmod(final, 0o711)
@@ -79,7 +76,7 @@ extension ImageStore {
                 properties.append((key, value))
             }
             let row = ImageRow(
-                fingerprint: fingerprint, type: "container", filename: filename, size: size,
+                fingerprint: fingerprint, type: type.rawValue, filename: filename, size: size,
                 architecture: metadata.architecture, isPublic: isPublic, autoUpdate: false,
                 properties: String(
                     decoding: JSONValue.object(properties.sorted { $0.0 < $1.0 }.map { ($0.0, .string($0.1)) }).encoded,
@@ -111,8 +108,9 @@ extension ImageStore {
         }
     }
 
-    /// A unified tarball unpacks as it is (`metadata.yaml`, `templates/`, `rootfs/`); a split image's
-    /// metadata tarball unpacks the same way and its rootfs (tarball or squashfs) into `rootfs/`.
+    /// A unified tarball unpacks as it is (`metadata.yaml`, and `templates/` and `rootfs/`, or a virtual
+    /// machine's `boot/` and `disk.img`); a split image's metadata tarball unpacks the same way and its
+    /// rootfs (tarball or squashfs) into `rootfs/`.
     static func unpack(_ upload: StagedUpload, into staging: String, counter: ByteCounter) async throws {
         guard case .tarball(let compression) = try ArchiveFormat.detect(path: upload.metadata) else {
             throw ImageError.invalidTarball(

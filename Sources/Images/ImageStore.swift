@@ -7,7 +7,8 @@ import Store
 /// The local image store: image files and their unpacked root filesystems under
 /// `<state>/images/<fingerprint>/` (`metadata.yaml`, `templates/`, `rootfs/`, and the image's
 /// files: `image.tar.gz` for a unified image, `image.metadata` and `image.rootfs` for a split one),
-/// and their rows.
+/// and their rows. A virtual-machine image unpacks to `metadata.yaml`, `boot/vmlinuz`,
+/// `boot/initrd.img` and an optional `disk.img` instead of `rootfs/` (see `ImageType`).
 ///
 /// An upload is first written to `uploads/` and synced, so the import operation that owns it can be
 /// committed (and the `202` sent) knowing the bytes survive a crash; the import itself is idempotent.

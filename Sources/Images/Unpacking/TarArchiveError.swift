@@ -29,7 +29,8 @@ enum TarArchiveError: Error, Equatable, CustomStringConvertible {
     case throughSymlink(path: String, symlink: String)
     /// A character or block device outside the image's `dev/` directory.
     case deviceOutsideDev(path: String, allowed: String)
-    /// `rootfs`, `templates` or `metadata.yaml` as another kind of member than Berth reads there.
+    /// `rootfs`, `templates`, `metadata.yaml` or a virtual machine's `boot`, `boot/vmlinuz`,
+    /// `boot/initrd.img` or `disk.img` as another kind of member than Berth reads there.
     case reservedPath(path: String, expected: TarMember.Kind, found: TarMember.Kind)
 
     var description: String {

@@ -9,9 +9,10 @@
 ///
 /// Refused (`TarArchiveError`): absolute paths and `..` components, members (and hard-link targets)
 /// below an earlier symbolic link, hard links whose target escapes, character and block devices
-/// outside the layout's `dev/`, `rootfs`, `templates` or `metadata.yaml` as anything but what they
-/// are, extended headers over `extendedHeaderLimit`, bad checksums. Symbolic
-/// links themselves may point anywhere: LXD root filesystems hold absolute ones (`/bin/busybox`).
+/// outside the layout's `dev/`, `rootfs`, `templates`, `metadata.yaml` or a virtual machine's files
+/// (`boot/`, `boot/vmlinuz`, `boot/initrd.img`, `disk.img`) as anything but what they are, extended
+/// headers over `extendedHeaderLimit`, bad checksums. Symbolic links themselves may point anywhere:
+/// LXD root filesystems hold absolute ones (`/bin/busybox`).
 ///
 /// GNU tar stops at the first all-zero block (without `--ignore-zeros`), and so does this reader:
 /// what follows is never extracted.

@@ -137,10 +137,45 @@ import Testing
         templates.hardLink("templates", to: "metadata.yaml")
         #expect(refusal(templates) == .reservedPath(path: "templates", expected: .directory, found: .hardLink))
 
+        // A virtual machine's kernel, initramfs and disk are handed to QEMU: a link would boot the
+        // VM from (or give it) a host file.
+        var kernelLink = TarBuilder()
+        kernelLink.directory("boot/")
+        kernelLink.symlink("boot/vmlinuz", to: "/boot/vmlinuz-host")
+        #expect(refusal(kernelLink) == .reservedPath(path: "boot/vmlinuz", expected: .file, found: .symbolicLink))
+
+        var initrdLink = TarBuilder()
+        initrdLink.file("metadata.yaml", Array("architecture: x86_64\n".utf8))
+        initrdLink.hardLink("boot/initrd.img", to: "metadata.yaml")
+        #expect(refusal(initrdLink) == .reservedPath(path: "boot/initrd.img", expected: .file, found: .hardLink))
+
+        var diskLink = TarBuilder()
+        diskLink.symlink("disk.img", to: "/dev/sda")
+        #expect(refusal(diskLink) == .reservedPath(path: "disk.img", expected: .file, found: .symbolicLink))
+
+        var bootLink = TarBuilder()
+        bootLink.symlink("boot", to: "/boot")
+        #expect(refusal(bootLink) == .reservedPath(path: "boot", expected: .directory, found: .symbolicLink))
+
+        var diskDevice = TarBuilder()
+        diskDevice.device("disk.img", block: true)
+        #expect(refusal(diskDevice) == .reservedPath(path: "disk.img", expected: .file, found: .blockDevice))
+
+        var machine = TarBuilder()
+        machine.file("metadata.yaml", Array("architecture: x86_64\n".utf8))
+        machine.directory("./boot/")
+        machine.file("./boot/vmlinuz", [0x4D, 0x5A])
+        machine.file("boot/initrd.img", [0x1F, 0x8B])
+        machine.file("disk.img", [UInt8](repeating: 0, count: 4096))
+        machine.end()
+        #expect(refusal(machine) == nil)
+
         // Inside a split image's rootfs these are ordinary names.
         var inRootfs = TarBuilder()
         inRootfs.symlink("rootfs", to: "/")
         inRootfs.symlink("metadata.yaml", to: "/etc/os-release")
+        inRootfs.symlink("boot", to: "/")
+        inRootfs.symlink("disk.img", to: "/dev/sda")
         #expect(refusal(inRootfs, layout: .rootfs) == nil)
     }
 
