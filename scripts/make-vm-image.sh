@@ -20,8 +20,10 @@
 #            PING <id>                       -> PONG <id>
 #            EXEC <id> <base64 of a script>  -> OUT <id> <base64 stdout>, ERR <id> <base64 stderr>,
 #                                               EXIT <id> <status>
-#          ids match [A-Za-z0-9]+; base64 is unwrapped; the script runs as sh -c SCRIPT </dev/null,
-#          one at a time; unknown or malformed lines are ignored.
+#          ids match [A-Za-z0-9]+; base64 is unwrapped, and empty output is sent as "OUT <id> " (the
+#          space stays); the script runs as sh -c SCRIPT </dev/null in /, one at a time; unknown or
+#          malformed lines (bad id, wrong field count, bad base64) get no answer. The agent only
+#          listens once the ready line is out: a host should PING until it gets its PONG.
 #   ACPI   the power button (QMP system_powerdown) runs `poweroff -f` through busybox acpid.
 # Variants: noagent has no agent; hang never prints the ready line (for the boot deadline).
 #
@@ -198,7 +200,7 @@ properties:
   description: "$description"
   type: virtual-machine
 EOF
-# The kernel is compressed already: gzip -1 costs a second less than -6 for the same size.
+# The kernel is compressed already: gzip -1 makes the same size as -6, faster.
 tar --numeric-owner --owner=0 --group=0 --sort=name -I "gzip -1" -C "$image" -cf "$work/$name.tar.gz" metadata.yaml boot
 mv "$work/$name.tar.gz" "$out/$name.tar.gz"
 echo "$out/$name.tar.gz"
