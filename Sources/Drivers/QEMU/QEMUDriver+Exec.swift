@@ -1,0 +1,65 @@
+import Foundation
+
+/// Exec and console in VMs, each through a host helper on the VM's sockets (berthd's own
+/// `vm-agent-exec` and `vm-console`), so that they are processes like `lxc-attach` and
+/// `lxc-console` with a pid, pipes or a terminal, and an exit code.
+extension QEMUDriver: InstanceExecDriver {
+    /// How long the guest agent may take to answer a ping before exec is refused.
+    static let agentPingTimeout: Duration = .seconds(2)
+
+    /// Pings the guest agent first (up to 2 s on the calling thread), and refuses with LXD's
+    /// message when it does not answer. The agent runs commands as root, whatever `user` and
+    /// `group` say, and the command's output arrives when it ends. `kill()` ends the helper only:
+    /// the agent has no way to stop a command it started.
+    public func exec(_ request: ExecRequest, output: @escaping ExecProcess.OutputSink) throws -> ExecProcess {
+        try Self.validate(name: request.instance)
+        let vm = files(request.instance)
+        guard Self.runningPID(vm) != nil else { throw InstanceDriverError.notRunning }
+        try Self.pingAgent(socket: vm.agentSocket, timeout: Self.agentPingTimeout)
+        let script = Data(VMAgentScript.make(for: request).utf8).base64EncodedString()
+        return try ExecProcess.start(
+            program: helperExecutable, arguments: ["vm-agent-exec", vm.agentSocket, script],
+            environment: Self.helperEnvironment, directory: "/", terminal: request.terminal, output: output)
+    }
+
+    /// Throws `notRunning` for a stopped VM and `agentNotRunning` when its agent does not answer a
+    /// ping in time.
+    public func checkExec(name: String) async throws {
+        try Self.validate(name: name)
+        let vm = files(name)
+        try await OffPool.run {
+            guard Self.isDirectory(vm.directory) else { throw InstanceDriverError.notFound(name) }
+            guard Self.runningPID(vm) != nil else { throw InstanceDriverError.notRunning }
+            try Self.pingAgent(socket: vm.agentSocket, timeout: Self.agentPingTimeout)
+        }
+    }
+
+    /// Attaches to the serial console (ttyS0). QEMU's console socket takes one client at a time.
+    public func console(name: String, size: TerminalSize, output: @escaping ExecProcess.OutputSink) throws
+        -> ExecProcess
+    {
+        try Self.validate(name: name)
+        let vm = files(name)
+        guard Self.runningPID(vm) != nil else { throw InstanceDriverError.notRunning }
+        return try ExecProcess.start(
+            program: helperExecutable, arguments: ["vm-console", vm.consoleSocket], environment: Self.helperEnvironment,
+            directory: "/", terminal: size, output: output)
+    }
+
+    /// Throws `agentNotRunning` unless the agent on `socket` answers `PING` with `PONG` in time.
+    /// Blocking.
+    static func pingAgent(socket path: String, timeout: Duration) throws {
+        let deadline = ContinuousClock.now + timeout
+        let id = VMAgentMessage.newID()
+        do {
+            var socket = try VMSocket.connect(to: path, until: deadline)
+            try socket.write(VMAgentMessage(verb: "PING", id: id).line, until: deadline)
+            while let line = try socket.readLine(until: deadline) {
+                if VMAgentMessage(line: line) == VMAgentMessage(verb: "PONG", id: id) { return }
+            }
+        } catch {}
+        throw QEMUDriverError.agentNotRunning
+    }
+
+    private static let helperEnvironment = ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "TERM": "xterm"]
+}
