@@ -47,15 +47,24 @@ extension QEMUDriver: InstanceExecDriver {
     }
 
     /// Throws `agentNotRunning` unless the agent on `socket` answers `PING` with `PONG` in time.
-    /// Blocking.
+    /// The ping is repeated every 250 ms: the guest's agent starts listening only after the ready
+    /// line, and what arrives before that is lost. Blocking.
     static func pingAgent(socket path: String, timeout: Duration) throws {
         let deadline = ContinuousClock.now + timeout
         let id = VMAgentMessage.newID()
         do {
             var socket = try VMSocket.connect(to: path, until: deadline)
-            try socket.write(VMAgentMessage(verb: "PING", id: id).line, until: deadline)
-            while let line = try socket.readLine(until: deadline) {
-                if VMAgentMessage(line: line) == VMAgentMessage(verb: "PONG", id: id) { return }
+            while ContinuousClock.now < deadline {
+                try socket.write(VMAgentMessage(verb: "PING", id: id).line, until: deadline)
+                let retry = min(deadline, .now + .milliseconds(250))
+                do {
+                    while let line = try socket.readLine(until: retry) {
+                        if VMAgentMessage(line: line) == VMAgentMessage(verb: "PONG", id: id) { return }
+                    }
+                    break
+                } catch .timedOut {
+                    continue
+                }
             }
         } catch {}
         throw QEMUDriverError.agentNotRunning

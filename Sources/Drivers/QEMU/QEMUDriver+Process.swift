@@ -67,7 +67,7 @@ extension QEMUDriver {
         var peak: UInt64 = 0
         if let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) {
             for line in status.split(separator: "\n") {
-                let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+                let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
                 guard fields.count >= 2, let kilobytes = UInt64(fields[1]) else { continue }
                 if fields[0] == "VmRSS:" { memory = kilobytes * 1024 }
                 if fields[0] == "VmHWM:" { peak = kilobytes * 1024 }

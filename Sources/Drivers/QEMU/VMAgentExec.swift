@@ -14,27 +14,34 @@ public enum VMAgentExec {
     /// with a message on standard error when the agent cannot be reached or goes away.
     public static func main(_ arguments: [String]) -> Int32 {
         guard arguments.count == 2 else {
-            report("usage: vm-agent-exec AGENT_SOCKET BASE64_SCRIPT")
+            writeAll(2, Array("usage: vm-agent-exec AGENT_SOCKET BASE64_SCRIPT\n".utf8))
             return 255
         }
+        return run(socket: arguments[0], script: arguments[1]) { fd, bytes in writeAll(fd, bytes) }
+    }
+
+    /// Runs the base64 `script` through the agent on `socket`, handing what it printed to `output`
+    /// (fd 1 or 2); the command's exit code, or 255 after a message on fd 2.
+    static func run(socket path: String, script: String, output: (_ fd: Int32, _ bytes: [UInt8]) -> Void) -> Int32 {
         let id = VMAgentMessage.newID()
+        func report(_ message: String) { output(2, Array("vm-agent-exec: \(message)\n".utf8)) }
         do throws(VMSocketError) {
-            var socket = try VMSocket.connect(to: arguments[0], until: .now + .seconds(5))
-            try socket.write(VMAgentMessage(verb: "EXEC", id: id, argument: arguments[1]).line)
+            var socket = try VMSocket.connect(to: path, until: .now + .seconds(5))
+            try socket.write(VMAgentMessage(verb: "EXEC", id: id, argument: script).line)
             while let line = try socket.readLine() {
                 guard let message = VMAgentMessage(line: line), message.id == id else { continue }
                 switch message.verb {
-                case "OUT": writeAll(1, decoded(message.argument))
-                case "ERR": writeAll(2, decoded(message.argument))
+                case "OUT": output(1, decoded(message.argument))
+                case "ERR": output(2, decoded(message.argument))
                 case "EXIT":
                     guard let code = message.argument.flatMap({ Int32($0) }) else { continue }
                     return code
                 default: continue
                 }
             }
-            report("vm-agent-exec: the VM agent closed the connection before the command ended")
+            report("the VM agent closed the connection before the command ended")
         } catch {
-            report("vm-agent-exec: \(error)")
+            report("\(error)")
         }
         return 255
     }
@@ -42,10 +49,6 @@ public enum VMAgentExec {
     private static func decoded(_ text: String?) -> [UInt8] {
         guard let text, let data = Data(base64Encoded: text) else { return [] }
         return [UInt8](data)
-    }
-
-    private static func report(_ message: String) {
-        writeAll(2, Array((message + "\n").utf8))
     }
 
     static func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
