@@ -38,7 +38,7 @@ struct VMLimits: Sendable, Equatable {
         let bytes: UInt64?
         if value.hasSuffix("%") {
             let percent = UInt64(value.dropLast()).flatMap { (1...100).contains($0) ? $0 : nil }
-            bytes = percent.flatMap { percent in hostMemory.map { $0 / 100 * percent } }
+            bytes = percent.flatMap { percent in hostMemory.map { $0 / 100 * percent + $0 % 100 * percent / 100 } }
         } else {
             bytes = ByteSize.parse(value)
         }
