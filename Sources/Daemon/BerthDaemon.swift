@@ -6,6 +6,9 @@ import Log
 /// `waitready`. Returns the process exit status.
 public enum BerthDaemon {
     public static func main(arguments: [String], extensions: DaemonExtensions = .none) async -> Int32 {
+        if let first = arguments.first, let helper = HostHelper(rawValue: first) {
+            return helper.run(Array(arguments.dropFirst()))
+        }
         let environment = ProcessInfo.processInfo.environment
         let defaultStateDirectory =
             getuid() == 0

@@ -49,11 +49,15 @@ struct Daemon {
             throw DaemonError("cannot open the image store in \(stateDirectory)/images: \(error)")
         }
         let lifecycle = LifecycleEmitter()
+        let runtimes = await HostRuntimes.detect(stateDirectory: stateDirectory)
+        if runtimes.virtualMachines == nil {
+            logger.warn("virtual machines disabled: qemu-system-x86_64 is not installed")
+        }
         let instances = InstanceService(
             database: database, images: images,
-            drivers: InstanceDrivers(
-                container: LXCDriver(lxcPath: stateDirectory + "/containers", idmap: try? IDMap.fromSubordinateIDs())),
+            drivers: InstanceDrivers(container: runtimes.containers, virtualMachine: runtimes.virtualMachines),
             lifecycle: lifecycle)
+        await instances.apply(InstancesConfigKeys.settings(config))
         // Operations interrupted by the previous process are settled before anything is served.
         let operations: OperationManager
         do {
@@ -81,9 +85,10 @@ struct Daemon {
         let context = APIContext(
             database: database, logger: logger,
             serverInfo: ServerInfoCache(
-                info: ServerInfo(
-                    host: host, addresses: httpsAddresses, certificate: identity.certificatePEM,
-                    certificateFingerprint: identity.fingerprint),
+                info: runtimes.describe(
+                    ServerInfo(
+                        host: host, addresses: httpsAddresses, certificate: identity.certificatePEM,
+                        certificateFingerprint: identity.fingerprint)),
                 config: config),
             operations: operations, images: images, instances: instances,
             lifecycle: lifecycle)

@@ -74,7 +74,7 @@ extension InstanceService {
                 // and disk, which the image keeps in its own directory.
                 let source =
                     row.type == InstanceDrivers.virtualMachineType
-                    ? "\(images.directory)/\(fingerprint)" : images.rootfs(fingerprint: fingerprint)
+                    ? images.virtualMachineFiles(fingerprint: fingerprint) : images.rootfs(fingerprint: fingerprint)
                 try await driver.create(spec, rootfs: source, log: log.sink)
             } else {
                 try await driver.create(spec, rootfs: nil, log: log.sink)
@@ -94,7 +94,8 @@ extension InstanceService {
 
     private func changeState(_ context: StepContext) async throws {
         let (name, project) = target(context)
-        let driver = try driver(of: instance(name: name, project: project))
+        let row = try instance(name: name, project: project)
+        let driver = try driver(of: row)
         let action = context.payload["action"]?.stringValue ?? ""
         let force = context.payload["force"]?.boolValue ?? false
         let timeout = context.payload["timeout"]?.intValue ?? -1
@@ -104,8 +105,9 @@ extension InstanceService {
         let log = CommandLog()
         do {
             try await perform(
-                action, name: name, project: project, driver: driver, force: force, grace: grace, rerun: rerun, log: log
-            )
+                action, name: name, project: project, driver: driver,
+                boots: row.type == InstanceDrivers.virtualMachineType, force: force, grace: grace, rerun: rerun,
+                log: log)
         } catch {
             await log.flush(to: context)
             throw error
@@ -114,9 +116,15 @@ extension InstanceService {
     }
 
     private func perform(
-        _ action: String, name: String, project: String, driver: any InstanceDriver, force: Bool, grace: Duration,
-        rerun: Bool, log: CommandLog
+        _ action: String, name: String, project: String, driver: any InstanceDriver, boots: Bool, force: Bool,
+        grace: Duration, rerun: Bool, log: CommandLog
     ) async throws {
+        // A virtual machine's start holds one of the boot slots until its guest is up.
+        func start(_ body: @Sendable () async throws -> Void) async throws {
+            guard boots else { return try await body() }
+            if await bootSlots.isFull { log.sink("waiting for a free boot slot (instances.vm.max_booting)") }
+            try await bootSlots.withSlot(body)
+        }
         let current = try await driver.state(name: name).status
         switch action {
         case "start":
@@ -127,7 +135,7 @@ extension InstanceService {
             if current == .frozen {
                 try await driver.unfreeze(name: name, log: log.sink)
             } else {
-                try await driver.start(name: name, log: log.sink)
+                try await start { try await driver.start(name: name, log: log.sink) }
             }
             try database.write { try $0.touchInstance(name: name, project: project, at: Timestamp.now().nanoseconds) }
             await emit("instance-started", name)
@@ -143,9 +151,9 @@ extension InstanceService {
             await emit(force ? "instance-stopped" : "instance-shutdown", name)
         case "restart":
             if current == .stopped {
-                try await driver.start(name: name, log: log.sink)
+                try await start { try await driver.start(name: name, log: log.sink) }
             } else {
-                try await driver.restart(name: name, timeout: grace, force: force, log: log.sink)
+                try await start { try await driver.restart(name: name, timeout: grace, force: force, log: log.sink) }
             }
             await emit("instance-restarted", name)
         case "freeze":

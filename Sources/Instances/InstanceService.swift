@@ -19,6 +19,7 @@ public final class InstanceService: Sendable {
     public let drivers: InstanceDrivers
     let lifecycle: LifecycleEmitter
     let cpuLoad = CPULoadSampler()
+    let bootSlots = BootSlots(capacity: InstanceSettings().maxBootingVirtualMachines)
     /// Live exec and console sessions, which their websockets attach to.
     public let execSessions = ExecSessions()
 
@@ -27,6 +28,12 @@ public final class InstanceService: Sendable {
         self.images = images
         self.drivers = drivers
         self.lifecycle = lifecycle
+    }
+
+    /// Follows `instances.vm.*`; boots already waiting or running keep going.
+    public func apply(_ settings: InstanceSettings) async {
+        await bootSlots.setCapacity(settings.maxBootingVirtualMachines)
+        (drivers.virtualMachine as? QEMUDriver)?.bootTimeout = settings.virtualMachineBootTimeout
     }
 
     /// The driver that runs `row`'s instance.

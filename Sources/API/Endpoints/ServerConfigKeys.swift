@@ -8,6 +8,7 @@ public enum ServerConfigKeys {
     public static let known: [String: Validator] = OperationsConfigKeys.validators
         .merging(AuthConfigKeys.validators) { first, _ in first }
         .merging(CoreConfigKeys.validators) { first, _ in first }
+        .merging(InstancesConfigKeys.validators) { first, _ in first }
 
     /// Checks every key and value; the first problem is a 400 in LXD's wording
     /// (`cannot set 'foo.bar' to 'x': unknown key`).

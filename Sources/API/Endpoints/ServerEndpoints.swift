@@ -1,3 +1,4 @@
+import Instances
 import JSON
 import Operations
 import Store
@@ -52,6 +53,7 @@ enum ServerEndpoints {
         context.serverInfo.update(config: updated)
         context.serverInfo.update(addresses: await context.httpsListener.addresses)
         context.operations.reconfigure { OperationsConfigKeys.apply(updated, to: &$0) }
+        await context.instances?.apply(InstancesConfigKeys.settings(updated))
         return .empty
     }
 }

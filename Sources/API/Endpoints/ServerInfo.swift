@@ -46,33 +46,34 @@ public struct ServerInfo: Sendable {
     /// Only what is true of this host and this daemon: no storage driver is reported until one
     /// exists. `vm_accelerator` is Berth's: LXD has no way to say its VMs are emulated.
     private func environment() -> JSONValue {
-        .object([
-            ("addresses", .strings(addresses)),
-            ("architectures", .strings(host.architectures)),
-            ("certificate", .string(certificate)),
-            ("certificate_fingerprint", .string(certificateFingerprint)),
-            ("driver", .string(drivers.map(\.name).joined(separator: " | "))),
-            ("driver_version", .string(drivers.map(\.version).joined(separator: " | "))),
-            ("firewall", .string("")),
-            ("kernel", .string(host.kernel)),
-            ("kernel_architecture", .string(host.kernelArchitecture)),
-            ("kernel_features", .object([])),
-            ("kernel_version", .string(host.kernelVersion)),
-            ("lxc_features", .object([])),
-            ("os_name", .string(host.osName)),
-            ("os_version", .string(host.osVersion)),
-            ("project", .string("default")),
-            ("server", .string("berth")),
-            ("server_clustered", .bool(false)),
-            ("server_event_mode", .string("full-mesh")),
-            ("server_name", .string(host.serverName)),
-            ("server_pid", .int(Int(host.serverPID))),
-            ("server_version", .string(BerthVersion.current)),
-            ("storage", .string("")),
-            ("storage_version", .string("")),
-            ("storage_supported_drivers", .array([])),
-            ("instance_types", .strings(instanceTypes)),
-        ] + (virtualMachineAccelerator.map { [("vm_accelerator", JSONValue.string($0))] } ?? []))
+        .object(
+            [
+                ("addresses", .strings(addresses)),
+                ("architectures", .strings(host.architectures)),
+                ("certificate", .string(certificate)),
+                ("certificate_fingerprint", .string(certificateFingerprint)),
+                ("driver", .string(drivers.map(\.name).joined(separator: " | "))),
+                ("driver_version", .string(drivers.map(\.version).joined(separator: " | "))),
+                ("firewall", .string("")),
+                ("kernel", .string(host.kernel)),
+                ("kernel_architecture", .string(host.kernelArchitecture)),
+                ("kernel_features", .object([])),
+                ("kernel_version", .string(host.kernelVersion)),
+                ("lxc_features", .object([])),
+                ("os_name", .string(host.osName)),
+                ("os_version", .string(host.osVersion)),
+                ("project", .string("default")),
+                ("server", .string("berth")),
+                ("server_clustered", .bool(false)),
+                ("server_event_mode", .string("full-mesh")),
+                ("server_name", .string(host.serverName)),
+                ("server_pid", .int(Int(host.serverPID))),
+                ("server_version", .string(BerthVersion.current)),
+                ("storage", .string("")),
+                ("storage_version", .string("")),
+                ("storage_supported_drivers", .array([])),
+                ("instance_types", .strings(instanceTypes)),
+            ] + (virtualMachineAccelerator.map { [("vm_accelerator", JSONValue.string($0))] } ?? []))
     }
 
     /// LXD's instance types this host can run, from its drivers.
