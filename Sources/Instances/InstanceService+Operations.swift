@@ -129,8 +129,12 @@ extension InstanceService {
         switch action {
         case "start":
             if current == .running {
-                if rerun { return }
-                throw OperationFailure("The instance is already running")
+                guard rerun else { throw OperationFailure("The instance is already running") }
+                // This start was interrupted after the runtime started: Success only once it is up.
+                if let booting = driver as? any InstanceBootDriver {
+                    try await start { try await booting.awaitStarted(name: name, log: log.sink) }
+                }
+                return
             }
             if current == .frozen {
                 try await driver.unfreeze(name: name, log: log.sink)

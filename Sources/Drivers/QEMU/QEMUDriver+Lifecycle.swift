@@ -51,8 +51,17 @@ extension QEMUDriver {
             }
             throw QEMUDriverError.bootFailed(name: name, reason: "QEMU exited at once", console: console)
         }
+        log("QEMU runs as pid \(pid) (accel=\(accelerator))")
+        try await awaitGuest(vm, pid: pid, name: name, started: started, log: log)
+    }
+
+    /// Waits for the guest of QEMU `pid` to print its ready line; past the boot timeout, or when
+    /// QEMU exits first, kills it and throws with the console's tail.
+    func awaitGuest(
+        _ vm: VMFiles, pid: Int32, name: String, started: ContinuousClock.Instant, log: @escaping DriverLog
+    ) async throws {
         let timeout = bootTimeout
-        log("QEMU runs as pid \(pid) (accel=\(accelerator)); waiting up to \(timeout) for the guest's ready line")
+        log("waiting up to \(timeout) for the guest's ready line")
         let outcome = await waitForReady(vm, pid: pid, timeout: timeout)
         if case .ready(let line) = outcome {
             log("the guest is up after \(started.duration(to: .now)): \(line)")

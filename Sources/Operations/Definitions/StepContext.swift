@@ -26,9 +26,10 @@ public struct StepContext: Sendable {
         await reporter.setMetadata(operationID, key, value)
     }
 
-    /// Adds a line to the operation's log (`GET /1.0/operations/<id>/log`).
-    public func log(_ message: String, level: String = "info") async {
-        await reporter.log(operationID, level: level, message)
+    /// Adds a line to the operation's log (`GET /1.0/operations/<id>/log`), stamped `time` when it
+    /// is written later than it happened (lines a driver reported during a call).
+    public func log(_ message: String, level: String = "info", at time: Timestamp? = nil) async {
+        await reporter.log(operationID, level: level, message, at: time ?? .now())
     }
 }
 
@@ -36,5 +37,5 @@ public struct StepContext: Sendable {
 protocol StepReporter: Sendable {
     func progress(_ operationID: String, _ progress: Progress) async
     func setMetadata(_ operationID: String, _ key: String, _ value: JSONValue?) async
-    func log(_ operationID: String, level: String, _ message: String) async
+    func log(_ operationID: String, level: String, _ message: String, at time: Timestamp) async
 }

@@ -12,8 +12,8 @@ extension OperationManager: StepReporter {
         await update(operationID, forceStore: true) { $0.metadata.set(key, value) }
     }
 
-    func log(_ operationID: String, level: String, _ message: String) async {
-        await appendLog(operationID, message, level: level)
+    func log(_ operationID: String, level: String, _ message: String, at time: Timestamp) async {
+        await appendLog(operationID, message, level: level, at: time)
     }
 
     private func update(_ id: String, forceStore: Bool = false, _ change: (inout Operation) -> Void) async {

@@ -234,8 +234,8 @@ extension OperationManager {
         }
     }
 
-    func appendLog(_ id: String, _ message: String, level: String = "info") async {
-        let line = OperationLogRow(operationID: id, time: Timestamp.now().nanoseconds, level: level, message: message)
+    func appendLog(_ id: String, _ message: String, level: String = "info", at time: Timestamp = .now()) async {
+        let line = OperationLogRow(operationID: id, time: time.nanoseconds, level: level, message: message)
         _ = try? await writer.write { try $0.appendLog(line) }
     }
 
