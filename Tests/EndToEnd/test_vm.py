@@ -220,3 +220,65 @@ def test_a_vm_keeps_running_across_kill_9_of_berthd_and_a_boot_ends_truthfully(v
         assert "BERTH-VM-READY" in lxc_ok(berthd, "console", "v1", "--show-log")
     else:
         assert state(berthd, "v1") == "Stopped" and qemu_processes(berthd) == []
+
+
+def test_vm_limits_console_snapshots_and_rename(vm_daemon):
+    import pty
+    import select
+
+    berthd = vm_daemon
+    lxc_ok(berthd, "init", "testvm", "v1", "--vm", "-c", "limits.cpu=2", "-c", "limits.memory=384MiB")
+    lxc_ok(berthd, "start", "v1")
+    pid = berthd.request("GET", "/1.0/instances/v1/state").json["metadata"]["pid"]
+    argv = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
+    assert (argv[argv.index("-smp") + 1], argv[argv.index("-m") + 1]) == ("2", "384M")
+    assert berthd.lxc("exec", "v1", "--", "nproc").stdout == "2\n"
+
+    # `lxc console` on a terminal of ours: the guest's shell on the serial console answers, and
+    # Ctrl-a q detaches.
+    master, slave = pty.openpty()
+    process = subprocess.Popen(
+        ["lxc", "console", "v1", "--type", "console"], env=berthd.client_env(), stdin=slave, stdout=slave,
+        stderr=slave, start_new_session=True,
+    )
+    os.close(slave)
+    seen = b""
+    try:
+        deadline = time.monotonic() + 30
+        wrote = False
+        while b"console-42" not in seen:
+            assert time.monotonic() < deadline, seen
+            if b"To detach" in seen and not wrote:
+                os.write(master, b"echo console-$((6*7))\r")
+                wrote = True
+            ready, _, _ = select.select([master], [], [], 0.2)
+            if ready:
+                seen += os.read(master, 4096)
+        os.write(master, b"\x01")
+        time.sleep(0.3)
+        os.write(master, b"q")
+        assert process.wait(timeout=10) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        os.close(master)
+
+    # Snapshots copy a stopped VM's files: refused at once while it runs.
+    running = berthd.request("POST", "/1.0/instances/v1/snapshots", {"name": "s0"})
+    assert (running.status, running.json["error"]) == (
+        400, "Snapshots of running virtual machines are not supported: stop the instance first"
+    )
+    lxc_ok(berthd, "stop", "v1")
+    lxc_ok(berthd, "snapshot", "v1", "s1")
+    lxc_ok(berthd, "config", "set", "v1", "limits.cpu", "1")
+    lxc_ok(berthd, "move", "v1", "v2")
+    assert "s1" in lxc_ok(berthd, "info", "v2")
+    lxc_ok(berthd, "restore", "v2", "s1")
+    assert lxc_ok(berthd, "config", "get", "v2", "limits.cpu").strip() == "2"
+    lxc_ok(berthd, "copy", "v2/s1", "v3")
+    lxc_ok(berthd, "start", "v3")
+    assert berthd.lxc("exec", "v3", "--", "nproc").stdout == "2\n"
+    assert lxc_ok(berthd, "list", "-c", "nst", "--format", "csv").splitlines() == [
+        "v2,STOPPED,VIRTUAL-MACHINE", "v3,RUNNING,VIRTUAL-MACHINE",
+    ]

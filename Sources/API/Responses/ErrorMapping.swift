@@ -34,6 +34,13 @@ public enum ErrorMapping {
             case .invalidPath: return APIError(.badRequest, error.description)
             case .system: return APIError(.internalServerError, error.description)
             }
+        case let error as QEMUDriverError:
+            switch error {
+            case .agentNotRunning, .snapshotOfRunningVM, .fileAccessUnsupported:
+                return APIError(.badRequest, error.description)
+            case .bootFailed, .missingBootFile, .pathTooLong:
+                return APIError(.internalServerError, error.description)
+            }
         case let error as StoreError:
             return APIError(.internalServerError, "Database error: \(error)")
         case let error as SystemError:

@@ -81,6 +81,10 @@ enum InstanceSnapshotsEndpoints {
         if body.stateful == true {
             throw APIError.badRequest("Unable to create a stateful snapshot. CRIU isn't installed")
         }
+        // A virtual machine's disk is copied as it lies: only a stopped guest leaves it consistent.
+        if row.type == InstanceDrivers.virtualMachineType, await service.state(row).status != .stopped {
+            throw QEMUDriverError.snapshotOfRunningVM
+        }
         var name = body.name ?? ""
         if name.isEmpty { name = try service.nextSnapshotName(instance: row.name, project: row.project) }
         let expiresAt = try parseExpiry(body.expiresAt)
