@@ -2522,7 +2522,12 @@ components:
       required: [source]
       properties:
         name: { type: string, description: LXD's name rules; generated when absent. }
-        type: { type: string, enum: ["", container], description: "`virtual-machine` answers 400." }
+        type:
+          type: string
+          enum: ["", container, virtual-machine]
+          description: >-
+            Empty means `container`. `virtual-machine` runs on QEMU and needs an image of that type
+            (400 otherwise, and 400 on a host without QEMU).
         description: { type: string }
         config: { $ref: "#/components/schemas/StringMap" }
         devices: { $ref: "#/components/schemas/Devices" }
@@ -2739,8 +2744,10 @@ components:
         config:
           description: >-
             Server settings. Known keys: `operations.retention` (how long finished operations stay
-            readable: `90s`, `30m`, `24h`, `7d` or seconds; default 24h) and `operations.workers` (jobs run
-            at once, 1 to 256; default 8). Any other key is refused with 400 `cannot set 'k' to 'v':
+            readable: `90s`, `30m`, `24h`, `7d` or seconds; default 24h), `operations.workers` (jobs run
+            at once, 1 to 256; default 8), `instances.vm.max_booting` (virtual machines booting at once,
+            1 to 64; default half the cores) and `instances.vm.boot_timeout` (seconds a guest may take to
+            signal it is up, 1 to 3600; default 120), among others. Any other key is refused with 400 `cannot set 'k' to 'v':
             unknown key`; an empty value unsets a key.
           type: object
           additionalProperties: { type: string }
@@ -2854,6 +2861,10 @@ components:
         instance_types:
           type: array
           items: { type: string, enum: [container, virtual-machine] }
+        vm_accelerator:
+          type: string
+          enum: [kvm, tcg]
+          description: Berth's addition, present with QEMU installed; `tcg` means emulated virtual machines.
 
 """#
 }
