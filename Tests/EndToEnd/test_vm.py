@@ -278,6 +278,9 @@ def test_vm_limits_console_snapshots_and_rename(vm_daemon):
     assert lxc_ok(berthd, "config", "get", "v2", "limits.cpu").strip() == "2"
     lxc_ok(berthd, "copy", "v2/s1", "v3")
     lxc_ok(berthd, "start", "v3")
+    before = berthd.request("GET", "/1.0/instances/v3/state").json["metadata"]["pid"]
+    lxc_ok(berthd, "restart", "v3")
+    assert berthd.request("GET", "/1.0/instances/v3/state").json["metadata"]["pid"] != before
     assert berthd.lxc("exec", "v3", "--", "nproc").stdout == "2\n"
     assert lxc_ok(berthd, "list", "-c", "nst", "--format", "csv").splitlines() == [
         "v2,STOPPED,VIRTUAL-MACHINE", "v3,RUNNING,VIRTUAL-MACHINE",

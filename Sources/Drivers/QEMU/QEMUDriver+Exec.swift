@@ -7,15 +7,15 @@ extension QEMUDriver: InstanceExecDriver {
     /// How long the guest agent may take to answer a ping before exec is refused.
     static let agentPingTimeout: Duration = .seconds(2)
 
-    /// Pings the guest agent first (up to 2 s on the calling thread), and refuses with LXD's
-    /// message when it does not answer. The agent runs commands as root, whatever `user` and
+    /// The agent was asked before the exec was queued (`checkExec`); asking again here would block
+    /// the calling task's thread for up to the ping timeout. An agent gone since makes the helper
+    /// exit 255 with the reason on stderr. The agent runs commands as root, whatever `user` and
     /// `group` say, and the command's output arrives when it ends. `kill()` ends the helper only:
     /// the agent has no way to stop a command it started.
     public func exec(_ request: ExecRequest, output: @escaping ExecProcess.OutputSink) throws -> ExecProcess {
         try Self.validate(name: request.instance)
         let vm = files(request.instance)
         guard Self.runningPID(vm) != nil else { throw InstanceDriverError.notRunning }
-        try Self.pingAgent(socket: vm.agentSocket, timeout: Self.agentPingTimeout)
         let script = Data(VMAgentScript.make(for: request).utf8).base64EncodedString()
         return try ExecProcess.start(
             program: helperExecutable, arguments: ["vm-agent-exec", vm.agentSocket, script],
