@@ -501,3 +501,21 @@ def test_lxc_monitor_shows_operation_events(testing_daemon_factory):
         monitor.wait()
         monitor.stdout.close()
         monitor.stderr.close()
+
+
+def test_a_server_config_change_is_a_config_updated_lifecycle_event(berthd):
+    assert berthd.request("PATCH", "/1.0", {"config": {"operations.workers": "4"}}).status == 200
+    refused = berthd.request("PATCH", "/1.0", {"config": {"no.such.key": "1"}})
+    assert (refused.status, refused.json["error"]) == (400, "cannot set 'no.such.key' to '1': unknown key")
+    stream, head = Stream.open(berthd, "/1.0/events?type=lifecycle&since=0", "application/x-ndjson")
+    try:
+        assert head.status == 200
+        event = ndjson_event(stream, timeout=5)
+        assert (event["metadata"]["action"], event["metadata"]["source"]) == ("config-updated", "/1.0")
+        assert event["metadata"]["context"] == {"keys": ["operations.workers"]}
+        # The refused change emitted nothing.
+        stream.connection.sock.settimeout(1)
+        with pytest.raises((TimeoutError, socket.timeout)):
+            ndjson_event(stream, timeout=1)
+    finally:
+        stream.close()

@@ -1,3 +1,4 @@
+import Images
 import Instances
 import JSON
 import Operations
@@ -54,6 +55,12 @@ enum ServerEndpoints {
         context.serverInfo.update(addresses: await context.httpsListener.addresses)
         context.operations.reconfigure { OperationsConfigKeys.apply(updated, to: &$0) }
         await context.instances?.apply(InstancesConfigKeys.settings(updated))
+        // LXD's lifecycle event for a server configuration change; only the changed keys' names,
+        // as values may be secrets.
+        await context.lifecycle.emit(
+            action: "config-updated", source: "/1.0",
+            context: .object([("keys", .strings(changes.keys.sorted()))]),
+            requestor: OperationSubmitter.requestor(request.context))
         return .empty
     }
 }
