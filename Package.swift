@@ -27,6 +27,8 @@ let package = Package(
         .target(name: "Log", swiftSettings: strictSettings),
         // JSON values: encoding as Go's encoder writes it, and a strict parser.
         .target(name: "JSON", swiftSettings: strictSettings),
+        // Lock-free counters and histograms, and the Prometheus text format (`GET /1.0/metrics`).
+        .target(name: "Observability", swiftSettings: strictSettings),
         // Pure HTTP/1.1 + WebSocket codec: no I/O, the fuzz target.
         .target(name: "HTTP", swiftSettings: strictSettings),
         // Event loops, listeners, connections, limits, sd_notify.
@@ -35,7 +37,7 @@ let package = Package(
         .target(name: "Store", dependencies: ["CSQLite"], swiftSettings: strictSettings),
         // Durable operations: model and state machine, job queue with group commit, scheduler, workers,
         // recovery, retention, event bus.
-        .target(name: "Operations", dependencies: ["JSON", "Store", "Log"], swiftSettings: strictSettings),
+        .target(name: "Operations", dependencies: ["JSON", "Store", "Log", "Observability"], swiftSettings: strictSettings),
         // The local image store: uploads, unpacked root filesystems, image operation types.
         .target(
             name: "Images", dependencies: ["JSON", "Store", "Operations", "COpenSSL", "Drivers"],
@@ -51,6 +53,7 @@ let package = Package(
             name: "API",
             dependencies: [
                 "HTTP", "JSON", "Operations", "Server", "Store", "Log", "COpenSSL", "Images", "Instances", "Drivers",
+                "Observability",
             ],
             swiftSettings: strictSettings),
         // The daemon: command line, wiring, state-directory lock, signals.
@@ -86,6 +89,7 @@ let package = Package(
         .executableTarget(
             name: "BerthTestDaemon", dependencies: ["Daemon", "API", "HTTP", "Operations", "JSON"], path: "Tests/TestDaemon",
             swiftSettings: strictSettings),
+        .testTarget(name: "ObservabilityTests", dependencies: ["Observability"], swiftSettings: strictSettings),
         .testTarget(name: "LogTests", dependencies: ["Log"], swiftSettings: strictSettings),
     ],
     swiftLanguageModes: [.v6]

@@ -20,6 +20,8 @@ public final class APIContext: Sendable {
     public let trust: TrustStore
     /// The `core.https_address` listener, moved live when the configuration changes.
     public let httpsListener = HTTPSListener()
+    /// Requests by route and status; the responder counts, `GET /1.0/metrics` reads.
+    public let httpMetrics = HTTPMetrics()
 
     /// Committed events for `GET /1.0/events`: the bus the operation store's writer publishes to.
     public var events: EventBus { operations.events }

@@ -12,12 +12,16 @@ public struct APIResponder: HTTPResponder {
     let limiter: RateLimiter
     /// The server configuration in force (`core.rate_limit…`), read per request from a cache.
     let config: @Sendable () -> [String: String]
+    /// Requests by route, method and status, for `GET /1.0/metrics`.
+    let metrics: HTTPMetrics
 
     public init(
         router: Router, logger: Logger, trust: TrustStore, limiter: RateLimiter = RateLimiter(),
-        config: @escaping @Sendable () -> [String: String]
+        metrics: HTTPMetrics = HTTPMetrics(), config: @escaping @Sendable () -> [String: String]
     ) {
         self.router = router
+        self.metrics = metrics
+        metrics.install(router.routes)
         self.logger = logger
         self.trust = trust
         self.limiter = limiter
@@ -25,40 +29,47 @@ public struct APIResponder: HTTPResponder {
     }
 
     public func respond(to request: HTTPRequest, context: RequestContext) -> Reply {
-        let started = logger.isEnabled(.debug) ? ContinuousClock.now : nil
-        let reply = route(request, context: context)
-        if let started {
-            if case .response(let response) = reply {
-                logRequest(request, context: context, status: response.status.code, started: started)
-            } else if case .deferred(let work) = reply {
-                return .deferred {
-                    let reply = await work()
-                    let status: Int
-                    switch reply {
-                    case .response(let response): status = response.status.code
-                    case .stream(let head, _): status = head.status.code
-                    case .webSocket: status = 101
-                    case .deferred: status = 0
-                    }
-                    self.logRequest(request, context: context, status: status, started: started)
-                    return reply
-                }
-            } else if case .stream(let head, _) = reply {
-                logRequest(request, context: context, status: head.status.code, started: started)
-            } else {
-                logRequest(request, context: context, status: 101, started: started)
+        let started = ContinuousClock.now
+        var matchedRoute: String?
+        let reply = route(request, context: context, matchedRoute: &matchedRoute)
+        let route = matchedRoute
+        if case .deferred(let work) = reply {
+            return .deferred {
+                let reply = await work()
+                self.finished(request, context: context, route: route, status: Self.status(of: reply), started: started)
+                return reply
             }
         }
+        finished(request, context: context, route: route, status: Self.status(of: reply), started: started)
         return reply
+    }
+
+    private static func status(of reply: Reply) -> Int {
+        switch reply {
+        case .response(let response): response.status.code
+        case .stream(let head, _): head.status.code
+        case .webSocket: 101
+        case .deferred: 0
+        }
+    }
+
+    /// Counts the request by its route pattern and logs it; streams and upgrades count until their head.
+    private func finished(
+        _ request: HTTPRequest, context: RequestContext, route: String?, status: Int, started: ContinuousClock.Instant
+    ) {
+        let elapsed = ContinuousClock.now - started
+        metrics.record(route: route, method: request.method, status: status, duration: elapsed)
+        if logger.isEnabled(.debug) { logRequest(request, context: context, status: status, elapsed: elapsed) }
     }
 
     public func errorResponse(status: HTTPStatus, message: String) -> HTTPResponse {
         Envelope.error(APIError(status, message))
     }
 
-    private func route(_ request: HTTPRequest, context: RequestContext) -> Reply {
+    private func route(_ request: HTTPRequest, context: RequestContext, matchedRoute: inout String?) -> Reply {
         let now = Timestamp.now().nanoseconds
         let identity = trust.identify(context, headers: request.headers, now: now)
+        // Refused before routing: counted as `unmatched`.
         if let wait = admit(identity, context: context, now: now) {
             var response = ErrorMapping.response(for: APIError(.tooManyRequests, "Too many requests"))
             response.headers.add(name: "Retry-After", value: String(wait))
@@ -67,7 +78,9 @@ public struct APIResponder: HTTPResponder {
         // Untrusted callers learn nothing about which paths exist: anything they may not call is 403.
         let action: Action
         let apiRequest: APIRequest
-        switch router.match(method: request.method, components: request.pathComponents) {
+        let (match, route) = router.locate(method: request.method, components: request.pathComponents)
+        matchedRoute = route
+        switch match {
         case .action(let matched, let parameters):
             let routed = APIRequest(
                 http: request, context: context, identity: identity, parameters: parameters, query: request.queryItems)
@@ -118,9 +131,8 @@ public struct APIResponder: HTTPResponder {
     }
 
     private func logRequest(
-        _ request: HTTPRequest, context: RequestContext, status: Int, started: ContinuousClock.Instant
+        _ request: HTTPRequest, context: RequestContext, status: Int, elapsed: Duration
     ) {
-        let elapsed = ContinuousClock.now - started
         let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
         logger.debug(
             "request",

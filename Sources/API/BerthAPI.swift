@@ -16,6 +16,8 @@ public enum BerthAPI {
                 context, server: server ?? ServerIdentity.serverInfo(context.serverInfo), waiters: .shared)
             + AuthTokensEndpoints.endpoints(context)
         endpoints += OpenAPIEndpoints.endpoints(context)
+        endpoints += MetricsEndpoints.endpoints(context)
+        endpoints += ResourcesEndpoints.endpoints(context)
         if let images = context.images {
             endpoints += ImagesEndpoints.endpoints(context, store: images)
             endpoints += ImageAliasesEndpoints.endpoints(context, store: images, lifecycle: context.lifecycle)
@@ -55,6 +57,6 @@ public enum BerthAPI {
     public static func responder(_ context: APIContext, extra: [Endpoint] = []) -> APIResponder {
         APIResponder(
             router: Router(endpoints(context) + extra), logger: context.logger, trust: context.trust,
-            config: { context.serverInfo.snapshot.config })
+            metrics: context.httpMetrics, config: { context.serverInfo.snapshot.config })
     }
 }

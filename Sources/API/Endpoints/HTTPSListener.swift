@@ -26,6 +26,9 @@ public actor HTTPSListener {
         self.bound = bound
     }
 
+    /// Connections open on every listener of the server (`berth_http_connections_open`); 0 before `attach`.
+    public var openConnections: Int { server?.openConnections ?? 0 }
+
     /// The network addresses served now (`environment.addresses`).
     public var addresses: [String] { (fixed + (bound.map { [$0] } ?? [])).map(\.description) }
 

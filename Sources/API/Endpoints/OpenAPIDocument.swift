@@ -219,6 +219,59 @@ paths:
         "403": { $ref: "#/components/responses/Forbidden" }
         "404": { $ref: "#/components/responses/ProjectNotFound" }
 
+  /1.0/metrics:
+    parameters:
+      - $ref: "#/components/parameters/Project"
+    get:
+      tags: [server]
+      operationId: getMetrics
+      summary: Metrics in Prometheus text format 0.0.4
+      description: >-
+        LXD's endpoint. Berth's own families: `berth_operations_total{type,status}` (operations that
+        ended since start), `berth_operations_queued`, `berth_operations_running`,
+        `berth_queue_oldest_age_seconds`, `berth_operation_step_duration_seconds{type,step}` (histogram),
+        `berth_http_requests_total{route,method,status}` and `berth_http_request_duration_seconds{route,method}`
+        (histogram; `route` is the route pattern such as `/1.0/instances/{name}`, or `unmatched`),
+        `berth_http_connections_open`, `berth_event_subscribers`, `berth_event_slow_consumers_dropped_total`,
+        `berth_instances{type,status}`; then LXD's per-instance families for running instances
+        (`lxd_cpu_seconds_total`, `lxd_memory_MemTotal_bytes`, `lxd_memory_MemFree_bytes`,
+        `lxd_memory_MemAvailable_bytes`, `lxd_procs_total`, labelled `name`, `project`, `type`).
+        Counters start at zero with the process.
+      responses:
+        "200":
+          description: The metrics.
+          content:
+            text/plain:
+              schema: { type: string }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/ProjectNotFound" }
+
+  /1.0/resources:
+    parameters:
+      - $ref: "#/components/parameters/Project"
+    get:
+      tags: [server]
+      operationId: getResources
+      summary: The host's CPUs, memory and disks
+      description: >-
+        The part of LXD's `api.Resources` that `lxc info --resources` prints: CPU sockets, cores and
+        threads from `/proc/cpuinfo`, memory from `/proc/meminfo` (`used` counts neither free memory
+        nor page cache and buffers), and the disks in `/sys/block` that are not virtual (loop, zram,
+        device-mapper). GPUs, NICs, PCI and USB devices are listed as none.
+      responses:
+        "200":
+          description: The host's resources.
+          content:
+            application/json:
+              schema:
+                allOf:
+                  - $ref: "#/components/schemas/SyncResponse"
+                  - type: object
+                    properties:
+                      metadata: { $ref: "#/components/schemas/Resources" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/ProjectNotFound" }
+
   /1.0/events:
     parameters:
       - $ref: "#/components/parameters/Project"
@@ -2278,6 +2331,86 @@ components:
       description: RFC 3339 with nanoseconds, as Go writes `time.Time`.
       type: string
       format: date-time
+    Resources:
+      description: LXD's `api.Resources`, the subset Berth reports.
+      type: object
+      required: [cpu, memory, gpu, network, storage, usb, pci]
+      properties:
+        cpu:
+          type: object
+          required: [architecture, sockets, total]
+          properties:
+            architecture: { type: string }
+            total: { type: integer, minimum: 0 }
+            sockets:
+              type: array
+              items:
+                type: object
+                required: [name, vendor, socket, cores]
+                properties:
+                  name: { type: string }
+                  vendor: { type: string }
+                  socket: { type: integer }
+                  cores:
+                    type: array
+                    items:
+                      type: object
+                      required: [core, threads]
+                      properties:
+                        core: { type: integer }
+                        die: { type: integer }
+                        frequency: { type: integer }
+                        threads:
+                          type: array
+                          items:
+                            type: object
+                            required: [id, thread, online]
+                            properties:
+                              id: { type: integer }
+                              numa_node: { type: integer }
+                              thread: { type: integer }
+                              online: { type: boolean }
+                              isolated: { type: boolean }
+        memory:
+          type: object
+          required: [used, total]
+          properties:
+            hugepages_total: { type: integer, minimum: 0 }
+            hugepages_used: { type: integer, minimum: 0 }
+            hugepages_size: { type: integer, minimum: 0 }
+            used: { type: integer, minimum: 0 }
+            total: { type: integer, minimum: 0 }
+        storage:
+          type: object
+          required: [disks, total]
+          properties:
+            total: { type: integer, minimum: 0 }
+            disks:
+              type: array
+              items:
+                type: object
+                required: [id, device, type, size, read_only, removable, partitions]
+                properties:
+                  id: { type: string }
+                  device: { type: string }
+                  model: { type: string }
+                  type: { type: string }
+                  size: { type: integer, minimum: 0 }
+                  read_only: { type: boolean }
+                  removable: { type: boolean }
+                  partitions: { type: array, items: { type: object } }
+        gpu: { $ref: "#/components/schemas/ResourcesNone" }
+        network: { $ref: "#/components/schemas/ResourcesNone" }
+        usb: { $ref: "#/components/schemas/ResourcesNone" }
+        pci: { $ref: "#/components/schemas/ResourcesNone" }
+    ResourcesNone:
+      description: A device class Berth does not list (`cards` or `devices` empty).
+      type: object
+      required: [total]
+      properties:
+        total: { const: 0 }
+        cards: { type: array, maxItems: 0 }
+        devices: { type: array, maxItems: 0 }
     SyncResponse:
       description: A synchronous answer (LXD's `api.Response` of type `sync`).
       type: object

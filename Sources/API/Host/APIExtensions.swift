@@ -34,5 +34,10 @@ public enum APIExtensions {
         // Snapshots with `expires_at`, set at creation or later, pruned by an operation when due.
         "snapshot_expiry",
         "snapshot_expiry_creation",
+        // `GET /1.0/resources` (CPU, memory, disks; no GPUs, NICs, PCI or USB devices listed), which
+        // `lxc info --resources` requires in its v2 shape, and `GET /1.0/metrics` in Prometheus format.
+        "resources",
+        "resources_v2",
+        "metrics",
     ]
 }

@@ -34,15 +34,21 @@ public struct Router: Sendable {
     }
 
     public func match(method: HTTPMethod, components: [String]) -> Match {
+        locate(method: method, components: components).match
+    }
+
+    /// The match and the pattern of the path that matched (`/1.0/instances/{name}`; nil when none
+    /// did): what request metrics are labelled by, never the raw path.
+    public func locate(method: HTTPMethod, components: [String]) -> (match: Match, route: String?) {
         if let endpoint = staticEndpoints[Router.key(components)] {
-            return Router.select(endpoint, method: method, parameters: [:])
+            return (Router.select(endpoint, method: method, parameters: [:]), endpoint.path.description)
         }
         for endpoint in patternEndpoints {
             if let parameters = endpoint.path.match(components) {
-                return Router.select(endpoint, method: method, parameters: parameters)
+                return (Router.select(endpoint, method: method, parameters: parameters), endpoint.path.description)
             }
         }
-        return .notFound
+        return (.notFound, nil)
     }
 
     /// Every path and method served, with its access rule, in declaration order (static paths

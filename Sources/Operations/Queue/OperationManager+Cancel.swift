@@ -58,6 +58,7 @@ extension OperationManager {
                         operationID: id, time: now.nanoseconds, level: "info", message: "Cancelled while queued"))
                 transaction.emit(event)
             }
+            metrics.countFinal(type: operation.type, status: operation.status)
             notifyWaiters(operation)
             pump()
             return operation

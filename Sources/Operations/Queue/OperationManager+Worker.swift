@@ -80,7 +80,9 @@ extension OperationManager {
             let context = StepContext(
                 operationID: id, stepName: step.name, attempt: job.attempt, payload: payload, reporter: self)
             let outcome = await runStep(step, context: context, id: id)
-            let seconds = Double(Timestamp.now().nanoseconds - now.nanoseconds) / 1e9
+            let elapsed = Timestamp.now().nanoseconds - now.nanoseconds
+            let seconds = Double(elapsed) / 1e9
+            metrics.observeStep(type: operation.type, step: step.name, nanoseconds: elapsed)
             switch outcome {
             case .done:
                 guard
@@ -203,6 +205,7 @@ extension OperationManager {
                 if let error { logger.error("cannot record final status", ["operation": id, "error": "\(error)"]) }
                 // Until now readers got the final state from memory; from here on from the store.
                 state.withLock { _ = $0.live.removeValue(forKey: id) }
+                metrics.countFinal(type: operation.type, status: operation.status)
                 notifyWaiters(operation)
             })
     }

@@ -18,6 +18,8 @@ public final class OperationManager: Sendable {
     let owner: String
     let state: Mutex<State>
     let nextSeq: Atomic<Int64>
+    /// Ended operations and step durations since start, for `GET /1.0/metrics`.
+    public let metrics = OperationMetrics()
 
     /// In-memory state of the operations that are not final, and of the scheduler.
     struct State {

@@ -15,6 +15,7 @@ import Testing
             "DELETE /": .untrusted,
             "GET /1.0": .untrusted, "PUT /1.0": .admin, "PATCH /1.0": .admin,
             "GET /1.0/openapi.yaml": .authenticated,
+            "GET /1.0/metrics": .view, "GET /1.0/resources": .authenticated,
             "GET /1.0/events": .authenticated,
             "GET /1.0/operations": .authenticated, "GET /1.0/operations/{id}": .authenticated,
             "DELETE /1.0/operations/{id}": .operate, "GET /1.0/operations/{id}/wait": .authenticated,
