@@ -29,6 +29,12 @@ public struct APIResponder: HTTPResponder {
     }
 
     public func respond(to request: HTTPRequest, context: RequestContext) -> Reply {
+        let logContext = LogContext.current.adding("request_id", String(context.requestID))
+        return Self.carrying(
+            logContext, LogContext.$current.withValue(logContext) { respondInContext(to: request, context: context) })
+    }
+
+    private func respondInContext(to request: HTTPRequest, context: RequestContext) -> Reply {
         let started = ContinuousClock.now
         var matchedRoute: String?
         let reply = route(request, context: context, matchedRoute: &matchedRoute)

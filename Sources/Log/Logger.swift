@@ -2,15 +2,21 @@
     import Glibc
 #endif
 
-/// A structured logger writing one logfmt line per event (`time=… level=info msg="…" key=value`).
-/// Value type: `with(_:)` returns a logger that adds fields (request id, operation id) to every line.
+/// A structured logger writing one line per event, logfmt (`time=… level=info msg="…" key=value`) or
+/// JSON (`{"time":"…","level":"info","msg":"…","key":"value"}`).
+///
+/// Value type: `with(_:)` returns a logger that adds fields to every line. The fields of the task's
+/// `LogContext` (`request_id`, `operation`) come first, so a line can be traced to its request or
+/// operation whichever logger wrote it; a key the call passes itself wins over the context's.
 public struct Logger: Sendable {
     public var level: LogLevel
+    public var format: LogFormat
     private let sink: LogSink
     private var fields: [(String, String)]
 
-    public init(level: LogLevel = .info, sink: LogSink = .standardError) {
+    public init(level: LogLevel = .info, format: LogFormat = .logfmt, sink: LogSink = .standardError) {
         self.level = level
+        self.format = format
         self.sink = sink
         fields = []
     }
@@ -42,10 +48,38 @@ public struct Logger: Sendable {
 
     public func log(_ level: LogLevel, _ message: @autoclosure () -> String, _ extra: KeyValuePairs<String, String>) {
         guard isEnabled(level) else { return }
-        var line = "time=\(Logger.timestamp()) level=\(level) msg=\(Logfmt.quote(message()))"
-        for (key, value) in fields { line += " \(key)=\(Logfmt.quote(value))" }
-        for (key, value) in extra { line += " \(key)=\(Logfmt.quote(value))" }
-        sink.emit(line)
+        sink.emit(line(level, message(), extra, context: LogContext.current, time: Logger.timestamp()))
+    }
+
+    /// The formatted line: time, level, message, then the context's fields, the logger's, the call's.
+    func line(
+        _ level: LogLevel, _ message: String, _ extra: KeyValuePairs<String, String>, context: LogContext,
+        time: String
+    ) -> String {
+        let quote: (String) -> String
+        var line: String
+        switch format {
+        case .logfmt:
+            quote = Logfmt.quote
+            line = "time=\(time) level=\(level) msg=\(quote(message))"
+        case .json:
+            quote = LogJSON.quote
+            line = #"{"time":"\#(time)","level":"\#(level)","msg":"# + quote(message)
+        }
+        func append(_ key: String, _ value: String) {
+            switch format {
+            case .logfmt: line += " \(key)=\(quote(value))"
+            case .json: line += "," + quote(key) + ":" + quote(value)
+            }
+        }
+        for field in context.fields
+        where !fields.contains(where: { $0.0 == field.key }) && !extra.contains(where: { $0.key == field.key }) {
+            append(field.key, field.value)
+        }
+        for (key, value) in fields { append(key, value) }
+        for (key, value) in extra { append(key, value) }
+        if format == .json { line += "}" }
+        return line
     }
 
     /// RFC 3339 UTC with milliseconds, without Foundation's formatter cost.

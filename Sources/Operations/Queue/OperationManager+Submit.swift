@@ -1,4 +1,5 @@
 import JSON
+import Log
 import Store
 import Synchronization
 
@@ -96,7 +97,9 @@ extension OperationManager {
             return claimed
         }
         for (id, key) in claimed {
-            Task { await self.runJob(id, queueKey: key) }
+            // Its lines carry the operation's id, not the request's whose submission pumped the queue.
+            let logContext = LogContext().adding("operation", id)
+            Task { await LogContext.$current.withValue(logContext) { await self.runJob(id, queueKey: key) } }
         }
     }
 
