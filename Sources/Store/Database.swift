@@ -17,14 +17,20 @@ public final class Database: Sendable {
         self.connection = Mutex(connection)
     }
 
-    /// Opens (creating if needed) the database at `path` and migrates it to `Schema.migrations`.
-    /// Throws `StoreError.databaseTooNew` for a file from a newer berthd, `StoreError.migrationFailed`
-    /// if the schema cannot be brought up to date.
+    /// Opens (creating if needed) the database at `path` and migrates it to `Schema.migrations`, keeping
+    /// a copy from before an upgrade (`Migrator.backupPath`). Throws `StoreError.databaseTooNew` for a
+    /// file from a newer berthd, `StoreError.unusableDatabase` for one that is not a database or is
+    /// corrupt, `StoreError.migrationFailed` if the schema cannot be brought up to date.
     public static func open(
         path: String, busyTimeout: Duration = SQLiteConnection.defaultBusyTimeout
     ) throws -> Database {
-        let connection = try SQLiteConnection(path: path, busyTimeout: busyTimeout)
-        try Migrator.migrate(connection, Schema.migrations)
+        let connection: SQLiteConnection
+        do {
+            connection = try SQLiteConnection(path: path, busyTimeout: busyTimeout)
+        } catch let error as StoreError where error.isCorruption {
+            throw StoreError.unusableDatabase(path: path, reason: "\(error)")
+        }
+        try Migrator.migrate(connection, Schema.migrations, keepingCopy: true)
         return Database(path: path, connection: connection)
     }
 

@@ -13,9 +13,16 @@ public enum StoreError: Error, CustomStringConvertible, Sendable, Equatable {
     /// could corrupt data the newer version relies on, so opening is refused (a downgrade needs a backup).
     case databaseTooNew(found: Int, supported: Int, path: String)
 
-    /// A migration failed and was rolled back; the database stays at the version before it.
-    /// `underlying` is the description of the original error.
-    case migrationFailed(version: Int, name: String, underlying: String)
+    /// A migration failed and the whole upgrade was rolled back: the database is unchanged at schema
+    /// version `databaseVersion`. `underlying` is the description of the original error.
+    case migrationFailed(version: Int, name: String, underlying: String, databaseVersion: Int)
+
+    /// The file is not a SQLite database, or is corrupt (`SQLITE_NOTADB`, `SQLITE_CORRUPT`, a failed
+    /// integrity check). Nothing is written to it: it needs a person and a backup.
+    case unusableDatabase(path: String, reason: String)
+
+    /// A backup copy could not be written to `path` (opening, copying, syncing or renaming it).
+    case backupFailed(path: String, reason: String)
 
     /// `PRAGMA journal_mode=WAL` did not take (it answered with the mode given here, e.g. `memory` for an
     /// in-memory database or `delete` on a file system without shared memory). Berth's durability and
@@ -28,6 +35,12 @@ public enum StoreError: Error, CustomStringConvertible, Sendable, Equatable {
 
     /// The connection was closed (or the statement belongs to a closed connection) before this call.
     case closed
+
+    /// Whether SQLite found the file not to be a database, or corrupt.
+    public var isCorruption: Bool {
+        if case .sqlite(let code, _, _, _) = self { return code == SQLITE_CORRUPT || code == SQLITE_NOTADB }
+        return false
+    }
 
     /// Whether SQLite gave up waiting for a lock (`SQLITE_BUSY`) after the busy timeout.
     public var isBusy: Bool {
@@ -45,9 +58,16 @@ public enum StoreError: Error, CustomStringConvertible, Sendable, Equatable {
             return text
         case .databaseTooNew(let found, let supported, let path):
             return "database \(path) has schema version \(found) but this berthd supports up to \(supported); "
-                + "refusing to start (a newer berthd wrote it)"
-        case .migrationFailed(let version, let name, let underlying):
-            return "migration \(version) (\(name)) failed and was rolled back: \(underlying)"
+                + "refusing to start (a newer berthd wrote it: run that version, or restore the copy it kept "
+                + "before upgrading, \(path).pre-v\(found).bak, if there is one)"
+        case .migrationFailed(let version, let name, let underlying, let databaseVersion):
+            return "migration \(version) (\(name)) failed: \(underlying); the upgrade was rolled back as a whole "
+                + "and the database is unchanged at schema version \(databaseVersion)"
+        case .unusableDatabase(let path, let reason):
+            return "\(path) is not a usable berth database: \(reason); nothing was written to it "
+                + "(restore a backup made with berthd backup, or move the file away to start afresh)"
+        case .backupFailed(let path, let reason):
+            return "cannot write the backup \(path): \(reason)"
         case .notWAL(let mode):
             return "cannot enable WAL journal mode: SQLite reports journal_mode=\(mode)"
         case .invalidMigrationList(let reason):

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Store
@@ -65,27 +66,36 @@ import Testing
         }
     }
 
-    @Test func aFailingMigrationRollsBackFullyAndLeavesThePreviousVersion() throws {
+    @Test func aFailingMigrationRollsBackTheWholeUpgradeAndLeavesTheVersionItHad() throws {
         try Self.withConnection { connection throws in
+            try Migrator.migrate(connection, Array(Self.migrations.prefix(1)))
             let broken = [
                 Self.migrations[0],
+                Self.migrations[1],
                 Migration(
-                    version: 2, name: "broken",
+                    version: 3, name: "broken",
                     sql: "CREATE TABLE partial (x INTEGER) STRICT; INSERT INTO no_such_table VALUES (1);"),
             ]
             let error = #expect(throws: StoreError.self) { try Migrator.migrate(connection, broken) }
-            guard case .migrationFailed(let version, let name, let underlying) = error else {
+            guard case .migrationFailed(let version, let name, let underlying, let databaseVersion) = error else {
                 Issue.record("expected migrationFailed, got \(String(describing: error))")
                 return
             }
-            #expect(version == 2)
+            #expect(version == 3)
             #expect(name == "broken")
             #expect(underlying.contains("no such table: no_such_table"))
+            #expect(databaseVersion == 1)
+            #expect(
+                error?.description.hasSuffix(
+                    "the upgrade was rolled back as a whole and the database is unchanged at schema version 1") == true)
+            // Migration 2 succeeded before 3 failed, and is undone with it.
             #expect(try Migrator.currentVersion(connection) == 1)
             #expect(try Self.recorded(connection) == ["1 create_items"])
+            #expect(try connection.query("SELECT count(*) FROM pragma_table_info('items')") { $0.int(at: 0) } == [1])
             #expect(try !Self.tableExists("partial", connection))
-            #expect(try Self.tableExists("items", connection))
             #expect(!connection.isInTransaction)
+            // Fixed, the same upgrade then goes through.
+            #expect(try Migrator.migrate(connection, Self.migrations) == [2, 3])
         }
     }
 
@@ -99,7 +109,8 @@ import Testing
             #expect(
                 error
                     == .migrationFailed(
-                        version: 1, name: "half_done", underlying: "TestError(tag: \"data check failed\")"))
+                        version: 1, name: "half_done", underlying: "TestError(tag: \"data check failed\")",
+                        databaseVersion: 0))
             #expect(try Migrator.currentVersion(connection) == 0)
             #expect(try !Self.tableExists("half", connection))
             #expect(try !Self.tableExists("schema_migrations", connection))
@@ -114,7 +125,8 @@ import Testing
             #expect(
                 error?.description
                     == "database \(connection.path) has schema version 7 but this berthd supports up to 3; "
-                    + "refusing to start (a newer berthd wrote it)")
+                    + "refusing to start (a newer berthd wrote it: run that version, or restore the copy it kept "
+                    + "before upgrading, \(connection.path).pre-v7.bak, if there is one)")
             #expect(try !Self.tableExists("items", connection))  // nothing was touched
             #expect(try Migrator.currentVersion(connection) == 7)
         }
@@ -130,6 +142,108 @@ import Testing
                 return
             }
             #expect(try Migrator.currentVersion(connection) == 0)  // validated before anything ran
+        }
+    }
+
+    /// Everything a migration could change: the schema, the rows, both version records.
+    private static func dump(_ connection: SQLiteConnection) throws -> [String] {
+        var lines = try connection.query(
+            "SELECT type || ' ' || name || ' ' || coalesce(sql, '') FROM sqlite_schema ORDER BY name"
+        ) {
+            $0.string(at: 0)
+        }
+        lines.append("user_version \(try Migrator.currentVersion(connection))")
+        if try tableExists("items", connection) {
+            lines += try connection.query("SELECT * FROM items ORDER BY id") { "item \($0.int(at: 0))" }
+        }
+        if try tableExists("schema_migrations", connection) {
+            lines += try recorded(connection)
+        }
+        return lines
+    }
+
+    @Test func keepsACopyOfTheDatabaseAsItWasBeforeAnUpgrade() throws {
+        try Self.withConnection { connection throws in
+            try Migrator.migrate(connection, Array(Self.migrations.prefix(1)))
+            try connection.run("INSERT INTO items (id) VALUES (?)", [41])
+            let before = try Self.dump(connection)
+            #expect(try Migrator.migrate(connection, Self.migrations, keepingCopy: true) == [2, 3])
+
+            let copyPath = Migrator.backupPath(for: connection.path, upgradingTo: 3)
+            #expect(copyPath == connection.path + ".pre-v3.bak")
+            let copy = try SQLiteConnection(path: copyPath)
+            #expect(try Self.dump(copy) == before)
+        }
+    }
+
+    @Test func keepsNoCopyForANewDatabaseOrOneThatIsCurrent() throws {
+        try Self.withConnection { connection throws in
+            try Migrator.migrate(connection, Self.migrations, keepingCopy: true)
+            try Migrator.migrate(connection, Self.migrations, keepingCopy: true)
+            let directory = (connection.path as NSString).deletingLastPathComponent
+            #expect(
+                try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".bak") } == [])
+        }
+    }
+
+    /// A bad statement after a good one, in the last migration of an upgrade from 1 to 3: the database
+    /// must be exactly as it was, and the copy kept before it too.
+    @Test func anUpgradeFailingHalfWayLeavesTheDatabaseUntouched() throws {
+        try Self.withConnection { connection throws in
+            try Migrator.migrate(connection, Array(Self.migrations.prefix(1)))
+            try connection.run("INSERT INTO items (id) VALUES (?)", [7])
+            let before = try Self.dump(connection)
+            let failing = [
+                Self.migrations[0], Self.migrations[1],
+                Migration(
+                    version: 3, name: "half_way",
+                    sql: "UPDATE items SET name = 'renamed'; CREATE TABLE extra (x INTEGER) STRICT; SELECT * FROM nope;"
+                ),
+            ]
+            let error = #expect(throws: StoreError.self) {
+                try Migrator.migrate(connection, failing, keepingCopy: true)
+            }
+            let message = try #require(error?.description)
+            #expect(message.hasPrefix("migration 3 (half_way) failed: sqlite error 1: no such table: nope"))
+            #expect(message.hasSuffix("the database is unchanged at schema version 1"))
+            #expect(try Self.dump(connection) == before)
+            // Reopened from disk, as the next start would see it.
+            connection.close()
+            #expect(try Self.dump(SQLiteConnection(path: connection.path)) == before)
+            #expect(try Self.dump(SQLiteConnection(path: connection.path + ".pre-v3.bak")) == before)
+        }
+    }
+
+    @Test func refusesToUpgradeACorruptDatabaseAndWritesNothing() throws {
+        try TemporaryDirectory.with { directory throws in
+            let path = directory + "/test.db"
+            let connection = try SQLiteConnection(path: path)
+            try Migrator.migrate(connection, Array(Self.migrations.prefix(2)))
+            try connection.execute(
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) "
+                    + "INSERT INTO items (id, name) SELECT i, printf('%0500d', i) FROM n")
+            connection.close()  // checkpoints: every page is in the main file now
+            // Garbage over the middle of the table's pages (the header and schema page stay readable).
+            let handle = try #require(FileHandle(forUpdatingAtPath: path))
+            try handle.seek(toOffset: 40 * 4096)
+            try handle.write(contentsOf: Data(repeating: 0xA5, count: 3 * 4096))
+            try handle.close()
+            let damaged = try #require(FileManager.default.contents(atPath: path))
+
+            let reopened = try SQLiteConnection(path: path)
+            let error = #expect(throws: StoreError.self) {
+                try Migrator.migrate(reopened, Self.migrations, keepingCopy: true)
+            }
+            guard case .unusableDatabase(let reported, let reason) = error else {
+                Issue.record("expected unusableDatabase, got \(String(describing: error))")
+                return
+            }
+            #expect(reported == path)
+            #expect(reason.contains("quick_check"))
+            #expect(try Migrator.currentVersion(reopened) == 2)
+            reopened.close()
+            #expect(FileManager.default.contents(atPath: path) == damaged)
+            #expect(!FileManager.default.fileExists(atPath: path + ".pre-v3.bak"))
         }
     }
 }
