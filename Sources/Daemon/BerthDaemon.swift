@@ -2,8 +2,8 @@ import API
 import Foundation
 import Log
 
-/// The command line of `berthd` (and of the test daemon): parses the options and runs the daemon or
-/// `waitready`. Returns the process exit status.
+/// The command line of `berthd` (and of the test daemon): parses the options and runs the daemon,
+/// `waitready` or `backup`. Returns the process exit status.
 public enum BerthDaemon {
     public static func main(arguments: [String], extensions: DaemonExtensions = .none) async -> Int32 {
         if let first = arguments.first, let helper = HostHelper(rawValue: first) {
@@ -33,8 +33,20 @@ public enum BerthDaemon {
                 printError("\(name) waitready: no answer on \(options.stateDirectory)/unix.socket in time")
                 return 1
             }
+        case .backup:
+            do {
+                let summary = try BackupCommand.run(
+                    stateDirectory: options.stateDirectory, destination: options.backupDestination ?? "",
+                    force: options.force)
+                print(
+                    "backed up \(summary.source) (schema version \(summary.schemaVersion)) to "
+                        + "\(summary.destination) (\(summary.bytes) bytes)")
+            } catch {
+                printError("\(name) backup: \(error)")
+                return 1
+            }
         case .daemon:
-            let logger = Logger(level: options.logLevel)
+            let logger = Logger(level: options.logLevel, format: options.logFormat)
             do {
                 try await Daemon(options: options, logger: logger, extensions: extensions).run()
             } catch {

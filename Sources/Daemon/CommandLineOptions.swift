@@ -1,11 +1,13 @@
 import Log
 
-/// `berthd [--state-dir DIR] [--listen HOST:PORT] [--log-level LEVEL]` and
-/// `berthd waitready [--state-dir DIR] [--timeout SECONDS]`, parsed by hand (no package dependencies).
+/// `berthd [--state-dir DIR] [--listen HOST:PORT] [--log-level LEVEL] [--log-format FORMAT]`,
+/// `berthd waitready [--state-dir DIR] [--timeout SECONDS]` and
+/// `berthd backup [--state-dir DIR] --to FILE [--force]`, parsed by hand (no package dependencies).
 struct CommandLineOptions: Equatable {
     enum Command: Equatable {
         case daemon
         case waitReady
+        case backup
         case help
         case version
     }
@@ -14,11 +16,18 @@ struct CommandLineOptions: Equatable {
     var stateDirectory: String
     var listen: [String] = []
     var logLevel: LogLevel = .info
+    var logFormat: LogFormat = .logfmt
     var timeoutSeconds: Double = 0
+    /// backup: the file to write.
+    var backupDestination: String?
+    /// backup: replace an existing file.
+    var force = false
 
     static let usage = """
         usage: berthd [--state-dir DIR] [--listen HOST:PORT]... [--log-level debug|info|warn|error]
+                      [--log-format logfmt|json]
                berthd waitready [--state-dir DIR] [--timeout SECONDS]
+               berthd backup [--state-dir DIR] --to FILE [--force]
                berthd --help | --version
 
         --state-dir   where berth.db, unix.socket and the lock live (default /var/lib/berth as root,
@@ -27,7 +36,10 @@ struct CommandLineOptions: Equatable {
                       core.https_address; repeatable); the certificate is server.crt in the state
                       directory, made on first start; clients without a trusted certificate are untrusted
         --log-level   debug logs every request (default info)
+        --log-format  logfmt (default) or json: one JSON object per line (time, level, msg, fields)
         --timeout     waitready: give up after this many seconds (default: wait forever)
+        --to          backup: write a consistent copy of berth.db to FILE, online (berthd may run)
+        --force       backup: replace FILE if it exists
         """
 
     /// Parses `arguments` (without the program name). Errors are the message to print with the usage.
@@ -35,8 +47,11 @@ struct CommandLineOptions: Equatable {
         var options = CommandLineOptions(stateDirectory: defaultStateDirectory)
         var remaining = arguments[...]
         if let first = remaining.first, !first.hasPrefix("-") {
-            guard first == "waitready" else { throw UsageError("unknown command \"\(first)\"") }
-            options.command = .waitReady
+            switch first {
+            case "waitready": options.command = .waitReady
+            case "backup": options.command = .backup
+            default: throw UsageError("unknown command \"\(first)\"")
+            }
             remaining = remaining.dropFirst()
         }
         func value(for flag: String, inline: String?) throws(UsageError) -> String {
@@ -65,6 +80,18 @@ struct CommandLineOptions: Equatable {
                     throw UsageError("--log-level must be debug, info, warn or error, not \"\(name)\"")
                 }
                 options.logLevel = level
+            case "--log-format" where options.command == .daemon:
+                let name = try value(for: flag, inline: inline)
+                guard let format = LogFormat(name: name) else {
+                    throw UsageError("--log-format must be logfmt or json, not \"\(name)\"")
+                }
+                options.logFormat = format
+            case "--to" where options.command == .backup:
+                let path = try value(for: flag, inline: inline)
+                guard !path.isEmpty else { throw UsageError("--to must not be empty") }
+                options.backupDestination = path
+            case "--force" where options.command == .backup && inline == nil:
+                options.force = true
             case "--timeout" where options.command == .waitReady:
                 let text = try value(for: flag, inline: inline)
                 guard let seconds = Double(text), seconds >= 0 else {
@@ -75,6 +102,9 @@ struct CommandLineOptions: Equatable {
             case "--version": options.command = .version
             default: throw UsageError("unknown option \"\(argument)\"")
             }
+        }
+        if options.command == .backup && options.backupDestination == nil {
+            throw UsageError("backup needs --to FILE")
         }
         return options
     }

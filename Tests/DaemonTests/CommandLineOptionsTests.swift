@@ -25,7 +25,32 @@ import Testing
         #expect(options.timeoutSeconds == 2.5)
     }
 
+    @Test func parsesTheLogFormat() throws {
+        #expect(try CommandLineOptions.parse([], defaultStateDirectory: "/x").logFormat == .logfmt)
+        #expect(try CommandLineOptions.parse(["--log-format", "json"], defaultStateDirectory: "/x").logFormat == .json)
+        #expect(try CommandLineOptions.parse(["--log-format=logfmt"], defaultStateDirectory: "/x").logFormat == .logfmt)
+    }
+
+    @Test func parsesBackup() throws {
+        let options = try CommandLineOptions.parse(
+            ["backup", "--state-dir", "/var/lib/berth", "--to=/srv/berth.db"], defaultStateDirectory: "/x")
+        #expect(options.command == .backup)
+        #expect(options.stateDirectory == "/var/lib/berth")
+        #expect(options.backupDestination == "/srv/berth.db")
+        #expect(!options.force)
+        let forced = try CommandLineOptions.parse(["backup", "--force", "--to", "b.db"], defaultStateDirectory: "/x")
+        #expect(forced.force)
+        #expect(forced.stateDirectory == "/x")
+    }
+
     @Test(arguments: [
+        (["--log-format", "text"], "--log-format must be logfmt or json, not \"text\""),
+        (["backup"], "backup needs --to FILE"),
+        (["backup", "--to", ""], "--to must not be empty"),
+        (["backup", "--to", "f", "--force=yes"], "unknown option \"--force=yes\""),
+        (["backup", "--to", "f", "--log-format", "json"], "unknown option \"--log-format\""),
+        (["--to", "f"], "unknown option \"--to\""),
+        (["waitready", "--force"], "unknown option \"--force\""),
         (["--log-level", "loud"], "--log-level must be debug, info, warn or error, not \"loud\""),
         (["--state-dir"], "--state-dir needs a value"),
         (["--bogus"], "unknown option \"--bogus\""),
