@@ -17,6 +17,9 @@ struct Daemon {
 
     func run() async throws {
         let stateDirectory = options.stateDirectory
+        let inherited = try Self.takeInheritedSockets()
+        let notifier = SystemdNotifier(environment: ProcessInfo.processInfo.environment)
+        notifier?.notify("STATUS=Starting")
         // The database and lock are the daemon's alone; the socket's 0660 is set explicitly.
         umask(0o077)
         try FileManager.default.createDirectory(
@@ -34,13 +37,15 @@ struct Daemon {
 
         let host = HostFacts.current()
         let identity = try Self.serverIdentity(stateDirectory: stateDirectory, hostName: host.serverName)
-        let commandLine = try Self.commandLineAddresses(options.listen)
+        let commandLine = try Self.commandLineAddresses(options.listen) + inherited.https
         let config = try database.read { try $0.config() }
         // `core.https_address` is served as well, unless --listen names the same address; a stored
         // address that cannot be bound is logged, not fatal, so the unix socket can fix it.
         let stored = CoreConfigKeys.httpsListenAddress(config)
         let configured = stored.flatMap { commandLine.contains($0) ? nil : $0 }
-        let addresses: [ListenAddress] = [.unix(path: stateDirectory + "/unix.socket", mode: 0o660)] + commandLine
+        let addresses: [ListenAddress] =
+            (inherited.servesUnix ? [] : [.unix(path: stateDirectory + "/unix.socket", mode: 0o660)])
+            + commandLine.filter { !inherited.https.contains($0) }
         let httpsAddresses = (commandLine + (configured.map { [$0] } ?? [])).map(\.description)
         let images: ImageStore
         do {
@@ -107,7 +112,7 @@ struct Daemon {
             responder: BerthAPI.responder(context, extra: extensions.endpoints(context)))
         var bound: [ListenAddress]
         do {
-            bound = try server.start(listening: addresses)
+            bound = try server.start(listening: addresses, adopting: inherited.sockets)
         } catch {
             throw DaemonError("cannot listen: \(error)")
         }
@@ -127,8 +132,8 @@ struct Daemon {
             server: server, fixed: commandLine, configured: configured != nil && configuredBound == nil ? nil : stored,
             bound: configuredBound)
         context.serverInfo.update(addresses: await context.httpsListener.addresses)
-        let notifier = SystemdNotifier(environment: ProcessInfo.processInfo.environment)
         notifier?.notify("READY=1\nSTATUS=Serving the API\nMAINPID=\(getpid())")
+        let watchdog = startWatchdog(notifier: notifier, server: server)
         logger.info(
             "berthd ready",
             [
@@ -138,10 +143,11 @@ struct Daemon {
 
         let signal = await signals.wait()
         logger.info("shutting down", ["signal": signal == SIGTERM ? "SIGTERM" : "SIGINT"])
-        notifier?.notify("STOPPING=1")
+        notifier?.notify("STOPPING=1\nSTATUS=Draining connections and operations")
         await server.shutdown(gracePeriodMilliseconds: 30_000)
         // Running operations get a bounded time to finish; the rest is recovered at the next start.
         await operations.shutdown(timeoutMilliseconds: 5_000)
+        watchdog?.stop()
         withExtendedLifetime(lock) {}
         logger.info("berthd stopped")
     }

@@ -21,6 +21,8 @@ public final class HTTPServer: Sendable {
         var listeners: [Listener] = []
         var running = 0
         var started = false
+        /// Loops that have not yet run the last `loopsAreResponsive` job.
+        var heartbeat: DrainAcknowledgements?
     }
 
     public init(configuration: ServerConfiguration = .init(), responder: any HTTPResponder) {
@@ -30,13 +32,18 @@ public final class HTTPServer: Sendable {
     /// Connections currently open across every loop.
     public var openConnections: Int { core.openConnections.load(ordering: .relaxed) }
 
-    /// Binds every address, then starts the loops. Returns the bound addresses (TCP port 0 resolved).
+    /// Binds every address and serves every socket passed by the service manager (`adopting`: a unix
+    /// socket as a unix listener, a TCP socket as HTTPS), then starts the loops. Returns the addresses
+    /// listened on (TCP port 0 resolved), adopted ones last.
     @discardableResult
-    public func start(listening addresses: [ListenAddress]) throws -> [ListenAddress] {
+    public func start(listening addresses: [ListenAddress], adopting sockets: [InheritedSocket] = []) throws
+        -> [ListenAddress]
+    {
         signal(SIGPIPE, SIG_IGN)
         var bound: [Listener] = []
         do {
             for address in addresses { bound.append(try core.bind(address)) }
+            for socket in sockets { bound.append(try core.adopt(socket)) }
         } catch {
             for listener in bound { listener.close() }
             throw error
@@ -148,6 +155,24 @@ public final class HTTPServer: Sendable {
             try? await Task.sleep(for: .milliseconds(1))
         }
         listener.close()
+    }
+
+    /// Whether every loop ran the job the previous call queued, for the service manager's watchdog:
+    /// a loop stuck in a handler or a system call stops the pings, so systemd restarts the daemon.
+    /// Call it at intervals longer than a loop ever needs to go round; the first call, and any call
+    /// while the server is not running or draining, reports healthy.
+    public func loopsAreResponsive() -> Bool {
+        let (handles, pending) = state.withLock { state -> ([EventLoopHandle], Int) in
+            guard state.started, !core.draining.load(ordering: .relaxed) else { return ([], 0) }
+            return (state.handles, state.heartbeat?.count.load(ordering: .acquiring) ?? 0)
+        }
+        guard !handles.isEmpty else { return true }
+        guard pending == 0 else { return false }
+        let heartbeat = DrainAcknowledgements()
+        heartbeat.count.store(handles.count, ordering: .relaxed)
+        state.withLock { $0.heartbeat = heartbeat }
+        for handle in handles { handle.execute { _ in heartbeat.count.subtract(1, ordering: .releasing) } }
+        return true
     }
 
     /// How many loops have stopped polling the listeners.

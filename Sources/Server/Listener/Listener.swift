@@ -16,10 +16,13 @@ final class Listener: Sendable {
     let token: UInt64
     /// The server side of TLS for a `.tls` listener.
     let tls: TLSContext?
+    /// Whether closing removes the unix socket file: not for a socket the service manager owns, which
+    /// must stay for the next start (connections queue there while berthd restarts).
+    let ownsPath: Bool
 
     private init(
         fd: Int32, transport: RequestContext.Transport, address: ListenAddress, bound: ListenAddress, token: UInt64,
-        tls: TLSContext? = nil
+        tls: TLSContext? = nil, ownsPath: Bool = true
     ) {
         self.fd = fd
         self.transport = transport
@@ -27,6 +30,7 @@ final class Listener: Sendable {
         boundAddress = bound
         self.token = token
         self.tls = tls
+        self.ownsPath = ownsPath
     }
 
     static func bind(
@@ -93,9 +97,38 @@ final class Listener: Sendable {
         }
     }
 
-    /// Closes the socket and removes a unix socket file, so clients see "connection refused" at once.
+    /// Serves a socket passed by the service manager instead of binding one: an AF_UNIX socket as a
+    /// unix listener, a TCP socket as an HTTPS listener.
+    static func adopt(
+        _ socket: InheritedSocket, token: UInt64, tls: TLSContext?
+    ) throws(SocketActivationError) -> Listener {
+        let kind = try socket.kind()
+        // The loops accept until EAGAIN; systemd passes blocking sockets unless NonBlocking=yes.
+        let flags = fcntl(socket.fd, F_GETFL)
+        guard flags >= 0, fcntl(socket.fd, F_SETFL, flags | O_NONBLOCK) == 0,
+            fcntl(socket.fd, F_SETFD, FD_CLOEXEC) == 0
+        else {
+            throw .unusableSocket(fd: socket.fd, name: socket.name, reason: String(cString: strerror(errno)))
+        }
+        switch kind {
+        case .unix(let path):
+            let address = ListenAddress.unix(path: path)
+            return Listener(
+                fd: socket.fd, transport: .unix, address: address, bound: address, token: token, ownsPath: false)
+        case .tls(let host, let port):
+            guard let tls else {
+                throw .unusableSocket(fd: socket.fd, name: socket.name, reason: "needs a TLS identity to serve HTTPS")
+            }
+            let address = ListenAddress.tls(host: host, port: port)
+            return Listener(
+                fd: socket.fd, transport: .tls, address: address, bound: address, token: token, tls: tls,
+                ownsPath: false)
+        }
+    }
+
+    /// Closes the socket and removes a unix socket file it bound, so clients see "connection refused" at once.
     func close() {
         _ = Glibc.close(fd)
-        if case .unix(let path, _) = address { unlink(path) }
+        if ownsPath, case .unix(let path, _) = address { unlink(path) }
     }
 }

@@ -33,4 +33,9 @@ final class ServerCore: Sendable {
         let token = nextListenerToken.subtract(1, ordering: .relaxed).oldValue
         return try Listener.bind(address, token: token, tls: configuration.tls)
     }
+
+    func adopt(_ socket: InheritedSocket) throws(SocketActivationError) -> Listener {
+        let token = nextListenerToken.subtract(1, ordering: .relaxed).oldValue
+        return try Listener.adopt(socket, token: token, tls: configuration.tls)
+    }
 }

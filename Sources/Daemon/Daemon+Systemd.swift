@@ -1,0 +1,55 @@
+import Log
+import Server
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+extension Daemon {
+    /// The sockets systemd passed (berthd.socket): served as they are, so the daemon binds no unix
+    /// socket of its own when one was passed, and passed TCP sockets count as fixed HTTPS addresses
+    /// like `--listen` ones. Read first thing, before any host command is spawned.
+    static func takeInheritedSockets() throws -> (sockets: [InheritedSocket], servesUnix: Bool, https: [ListenAddress])
+    {
+        let sockets: [InheritedSocket]
+        do {
+            sockets = try SocketActivation.takeFromProcess()?.sockets ?? []
+        } catch {
+            throw DaemonError("\(error)")
+        }
+        var servesUnix = false
+        var https: [ListenAddress] = []
+        for socket in sockets {
+            do {
+                switch try socket.kind() {
+                case .unix: servesUnix = true
+                case .tls(let host, let port): https.append(.tls(host: host, port: port))
+                }
+            } catch {
+                throw DaemonError("\(error)")
+            }
+        }
+        return (sockets, servesUnix, https)
+    }
+
+    /// Starts the `WatchdogSec=` pings once the daemon serves; they stop when an event loop stops
+    /// answering. Nil without a watchdog or a notify socket.
+    func startWatchdog(notifier: SystemdNotifier?, server: HTTPServer) -> SystemdWatchdog? {
+        switch SystemdWatchdog.takeFromProcess() {
+        case .disabled:
+            return nil
+        case .invalid(let reason):
+            logger.warn("watchdog disabled", ["reason": reason])
+            return nil
+        case .enabled(let timeout):
+            guard let notifier else {
+                logger.warn("watchdog disabled", ["reason": "WATCHDOG_USEC is set but NOTIFY_SOCKET is not"])
+                return nil
+            }
+            let watchdog = SystemdWatchdog(notifier: notifier, timeout: timeout) { server.loopsAreResponsive() }
+            watchdog.start()
+            logger.info("watchdog enabled", ["interval": "\(watchdog.interval)"])
+            return watchdog
+        }
+    }
+}
