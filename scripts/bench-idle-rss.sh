@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# Idle memory of berthd after a day's kind of load, next to a real LXD given the same load.
+#
+#   scripts/bench-idle-rss.sh [--instances 50] [--ops 1000] [--no-lxd]
+#
+# On each server: launches INSTANCES running containers of the fast-init busybox image (2 operations
+# each: create and start), then runs non-interactive `exec -- true` operations until OPS operations
+# have finished in all, 8 at a time; then leaves the server idle for 10 s and prints the resident
+# set (VmRSS, the peak VmHWM, and how much of it is anonymous memory and how much mapped files —
+# mostly the shared libraries' code, which the kernel can drop and reread) of its daemon process (`environment.server_pid` of `GET /1.0`).
+# Berth keeps every one of those finished operations readable (operations.retention, 24 h by
+# default); LXD forgets each 5 s after it ends. Target for berthd: <= 30 MB. Containers are deleted
+# at the end on both servers. A benchmark, not a test.
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+instances=50
+ops=1000
+use_lxd=1
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --instances) instances="$2"; shift ;;
+        --ops) ops="$2"; shift ;;
+        --no-lxd) use_lxd=0 ;;
+        -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
+        *) echo "bench-idle-rss.sh: unknown option $1" >&2; exit 2 ;;
+    esac
+    shift
+done
+shared="${BERTH_SHARED_DIR:-$root/../shared}"
+lxd_socket="${LXD_SOCKET:-/var/lib/lxd/unix.socket}"
+alias=berth-bench-idle
+
+work="$(mktemp -d /tmp/berth-bench-idle-XXXXXX)"
+chmod 711 "$work"  # unprivileged containers' root must reach its rootfs
+pid=""
+lxd_dir=""
+delete_all() {
+    LXD_DIR="$1" lxc list --format csv -c n 2>/dev/null | grep '^idle-' | xargs -r -n 8 -P 4 \
+        env LXD_DIR="$1" lxc delete --force >/dev/null 2>&1 || true
+}
+cleanup() {
+    if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
+        delete_all "$work/state"
+        kill "$pid"; wait "$pid" 2>/dev/null || true
+    fi
+    if [[ -n "$lxd_dir" ]]; then
+        delete_all "$lxd_dir"
+        LXD_DIR="$lxd_dir" lxc image delete "$alias" >/dev/null 2>&1 || true
+    fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+FAST_INIT=1 bash scripts/build-busybox-image.sh "$work/image" >/dev/null
+image="$work/image/busybox-fastinit.tar.gz"
+swift build -c release --product berthd >&2
+berthd="$(swift build -c release --show-bin-path)/berthd"
+"$berthd" --state-dir "$work/state" --log-level warn 2>"$work/berthd.log" &
+pid=$!
+"$berthd" waitready --state-dir "$work/state" --timeout 30
+LXD_DIR="$work/state" lxc image import "$image" --alias "$alias" >/dev/null
+
+if [[ $use_lxd -eq 1 ]]; then
+    answers() { curl -sf --max-time 2 --unix-socket "$lxd_socket" http://lxd/1.0 >/dev/null 2>&1; }
+    if ! answers && [[ -f "$shared/tools/lxd/start-lxd.sh" ]]; then sh "$shared/tools/lxd/start-lxd.sh" >&2; fi
+    if answers; then
+        lxd_dir="$(dirname "$lxd_socket")"
+        LXD_DIR="$lxd_dir" lxc image delete "$alias" >/dev/null 2>&1 || true
+        LXD_DIR="$lxd_dir" lxc image import "$image" --alias "$alias" >/dev/null
+    else
+        echo "bench: no LXD answers on $lxd_socket: measuring berthd only" >&2
+    fi
+fi
+
+python3 - "$instances" "$ops" "$alias" "$work/state" "$lxd_dir" <<'PY'
+import concurrent.futures, http.client, json, os, socket, subprocess, sys, time
+
+instances, ops, alias, berth_dir, lxd_dir = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
+
+class Unix(http.client.HTTPConnection):
+    def __init__(self, path):
+        super().__init__("localhost", timeout=120)
+        self.path = path
+    def connect(self):
+        self.sock = socket.socket(socket.AF_UNIX)
+        self.sock.settimeout(self.timeout)
+        self.sock.connect(self.path)
+
+def call(directory, method, path, body=None):
+    connection = Unix(f"{directory}/unix.socket")
+    connection.request(method, path, json.dumps(body) if body is not None else None)
+    answer = json.loads(connection.getresponse().read())
+    connection.close()
+    return answer
+
+def wait(directory, operation):
+    final = call(directory, "GET", f"{operation}/wait?timeout=110")["metadata"]
+    if final["status"] != "Success":
+        sys.exit(f"{directory}: {final['description']} ended {final['status']}: {final['err']}")
+
+def memory(pid):
+    """MB: resident, peak resident, anonymous (heap, stacks) and file-backed (mapped code and data)."""
+    fields = dict(line.split(":", 1) for line in open(f"/proc/{pid}/status").read().splitlines() if ":" in line)
+    return tuple(int(fields[key].split()[0]) / 1024 for key in ("VmRSS", "VmHWM", "RssAnon", "RssFile"))
+
+def load(directory):
+    env = {**os.environ, "LXD_DIR": directory}
+    names = [f"idle-{i}" for i in range(instances)]
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        for result in pool.map(
+            lambda name: subprocess.run(["lxc", "launch", alias, name], env=env, capture_output=True, text=True), names
+        ):
+            if result.returncode != 0:
+                sys.exit(f"{directory}: lxc launch failed: {result.stderr.strip()}")
+    def one_exec(index):
+        name = names[index % len(names)]
+        answer = call(directory, "POST", f"/1.0/instances/{name}/exec",
+                      {"command": ["true"], "wait-for-websocket": False, "record-output": False})
+        wait(directory, answer["operation"])
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        list(pool.map(one_exec, range(max(0, ops - 2 * instances))))
+    time.sleep(10)
+    server = call(directory, "GET", "/1.0")["metadata"]["environment"]
+    kept = call(directory, "GET", "/1.0/operations")["metadata"]
+    return memory(server["server_pid"]), sum(len(ids) for ids in kept.values())
+
+berth, berth_kept = load(berth_dir)
+lxd, lxd_kept = load(lxd_dir) if lxd_dir else (None, 0)
+print(f"idle after {instances} running containers and {ops} finished operations, 10 s idle")
+print(f"{'':24}{'berthd':>10}{'LXD 5.0':>10}")
+print(f"{'RSS MB':24}{berth[0]:>10.1f}{(f'{lxd[0]:.1f}' if lxd else '-'):>10}")
+print(f"{'peak RSS (VmHWM) MB':24}{berth[1]:>10.1f}{(f'{lxd[1]:.1f}' if lxd else '-'):>10}")
+print(f"{'  anonymous MB':24}{berth[2]:>10.1f}{(f'{lxd[2]:.1f}' if lxd else '-'):>10}")
+print(f"{'  file-backed MB':24}{berth[3]:>10.1f}{(f'{lxd[3]:.1f}' if lxd else '-'):>10}")
+print(f"{'operations still listed':24}{berth_kept:>10}{(lxd_kept if lxd else '-'):>10}")
+print(f"target: berthd RSS <= 30 MB: {'met' if berth[0] <= 30 else 'NOT met'}")
+PY
