@@ -82,7 +82,7 @@ find_swift() {
 }
 
 install_deps() {
-    local packages=(libsqlite3-dev libssl-dev pkg-config curl lxd-client python3-venv lxc busybox-static qemu-system-x86 prometheus)
+    local packages=(libsqlite3-dev libssl-dev pkg-config curl lxd-client python3-venv lxc busybox-static qemu-system-x86 prometheus systemd man-db groff-base)
     local missing=() p
     for p in "${packages[@]}"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

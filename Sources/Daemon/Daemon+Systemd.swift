@@ -9,8 +9,7 @@ extension Daemon {
     /// The sockets systemd passed (berthd.socket): served as they are, so the daemon binds no unix
     /// socket of its own when one was passed, and passed TCP sockets count as fixed HTTPS addresses
     /// like `--listen` ones. Read first thing, before any host command is spawned.
-    static func takeInheritedSockets() throws -> (sockets: [InheritedSocket], servesUnix: Bool, https: [ListenAddress])
-    {
+    func takeInheritedSockets() throws -> (sockets: [InheritedSocket], servesUnix: Bool, https: [ListenAddress]) {
         let sockets: [InheritedSocket]
         do {
             sockets = try SocketActivation.takeFromProcess()?.sockets ?? []
@@ -28,6 +27,14 @@ extension Daemon {
             } catch {
                 throw DaemonError("\(error)")
             }
+        }
+        if !sockets.isEmpty {
+            logger.info(
+                "serving sockets passed by the service manager",
+                [
+                    "fds": sockets.map { String($0.fd) }.joined(separator: ","),
+                    "names": sockets.map(\.name).joined(separator: ","),
+                ])
         }
         return (sockets, servesUnix, https)
     }

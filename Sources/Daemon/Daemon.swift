@@ -17,7 +17,7 @@ struct Daemon {
 
     func run() async throws {
         let stateDirectory = options.stateDirectory
-        let inherited = try Self.takeInheritedSockets()
+        let inherited = try takeInheritedSockets()
         let notifier = SystemdNotifier(environment: ProcessInfo.processInfo.environment)
         notifier?.notify("STATUS=Starting")
         // The database and lock are the daemon's alone; the socket's 0660 is set explicitly.
