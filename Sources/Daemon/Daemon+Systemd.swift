@@ -41,8 +41,10 @@ extension Daemon {
 
     /// Starts the `WatchdogSec=` pings once the daemon serves; they stop when an event loop stops
     /// answering. Nil without a watchdog or a notify socket.
-    func startWatchdog(notifier: SystemdNotifier?, server: HTTPServer) -> SystemdWatchdog? {
-        switch SystemdWatchdog.takeFromProcess() {
+    func startWatchdog(
+        _ setting: SystemdWatchdog.Setting, notifier: SystemdNotifier?, server: HTTPServer
+    ) -> SystemdWatchdog? {
+        switch setting {
         case .disabled:
             return nil
         case .invalid(let reason):

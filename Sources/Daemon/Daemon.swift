@@ -18,7 +18,8 @@ struct Daemon {
     func run() async throws {
         let stateDirectory = options.stateDirectory
         let inherited = try takeInheritedSockets()
-        let notifier = SystemdNotifier(environment: ProcessInfo.processInfo.environment)
+        let notifier = SystemdNotifier.takeFromProcess()
+        let watchdogSetting = SystemdWatchdog.takeFromProcess()
         notifier?.notify("STATUS=Starting")
         // The database and lock are the daemon's alone; the socket's 0660 is set explicitly.
         umask(0o077)
@@ -133,7 +134,7 @@ struct Daemon {
             bound: configuredBound)
         context.serverInfo.update(addresses: await context.httpsListener.addresses)
         notifier?.notify("READY=1\nSTATUS=Serving the API\nMAINPID=\(getpid())")
-        let watchdog = startWatchdog(notifier: notifier, server: server)
+        let watchdog = startWatchdog(watchdogSetting, notifier: notifier, server: server)
         logger.info(
             "berthd ready",
             [

@@ -175,7 +175,8 @@ public final class HTTPServer: Sendable {
         return true
     }
 
-    /// How many loops have stopped polling the listeners.
+    /// How many loops have done what they were asked (stopped polling the listeners, or run a
+    /// heartbeat job).
     private final class DrainAcknowledgements: Sendable {
         let count = Atomic<Int>(0)
     }

@@ -16,6 +16,15 @@ public struct SystemdNotifier: Sendable {
         socketPath = path
     }
 
+    /// Reads NOTIFY_SOCKET and unsets it, as sd_notify(3) does with `unset_environment`: the
+    /// service manager listens to berthd only (NotifyAccess=main), so no child should try.
+    public static func takeFromProcess() -> SystemdNotifier? {
+        guard let value = getenv("NOTIFY_SOCKET") else { return nil }
+        let path = String(cString: value)
+        unsetenv("NOTIFY_SOCKET")
+        return SystemdNotifier(environment: ["NOTIFY_SOCKET": path])
+    }
+
     /// Sends `state` (e.g. `READY=1`, `STOPPING=1`, `STATUS=…`). Failures are returned, not thrown:
     /// a service manager that went away must not stop the daemon.
     @discardableResult
