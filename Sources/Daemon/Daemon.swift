@@ -133,6 +133,15 @@ struct Daemon {
             server: server, fixed: commandLine, configured: configured != nil && configuredBound == nil ? nil : stored,
             bound: configuredBound)
         context.serverInfo.update(addresses: await context.httpsListener.addresses)
+        // Whoever may open the unix socket is trusted on it, as in LXD: its file's group (berthd's
+        // own, or berthd.socket's SocketGroup=).
+        let unixSocket =
+            inherited.sockets.lazy.compactMap { socket -> String? in
+                guard case .unix(let path)? = try? socket.kind() else { return nil }
+                return path
+            }.first ?? stateDirectory + "/unix.socket"
+        var socketStatus = stat()
+        if stat(unixSocket, &socketStatus) == 0 { context.trust.trustUnixSocketGroup(socketStatus.st_gid) }
         notifier?.notify("READY=1\nSTATUS=Serving the API\nMAINPID=\(getpid())")
         let watchdog = startWatchdog(watchdogSetting, notifier: notifier, server: server)
         logger.info(

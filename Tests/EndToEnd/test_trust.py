@@ -195,3 +195,23 @@ def test_every_endpoint_class_answers_each_kind_of_tls_caller_as_the_matrix_says
     assert wrong == {}, wrong
     # Nothing was created by the refused or failed calls.
     assert berthd_tcp.request("GET", "/1.0/instances").json["metadata"] == []
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="switching users needs root")
+def test_members_of_the_sockets_group_are_trusted_through_supplementary_groups(berthd):
+    """As in LXD, whoever may open the unix socket is trusted on it: a user whose primary group is
+    their own but who belongs to the socket's group (what `SocketGroup=berth` gives)."""
+    group = berthd.socket.stat().st_gid
+    os.chmod(berthd.socket, 0o666)  # so that the untrusted case reaches the server at all
+
+    def auth_as_nobody(*groups: int) -> str:
+        result = subprocess.run(
+            ["setpriv", "--reuid=65534", "--regid=65534", f"--groups={','.join(map(str, groups)) or '65534'}",
+             "curl", "-sf", "--unix-socket", str(berthd.socket), "http://b/1.0"],
+            capture_output=True, text=True, timeout=10,
+        )
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout)["metadata"]["auth"]
+
+    assert auth_as_nobody() == "untrusted"
+    assert auth_as_nobody(65534, group) == "trusted"

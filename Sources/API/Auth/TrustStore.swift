@@ -14,16 +14,21 @@ public final class TrustStore: Sendable {
     }
 
     let database: Database
-    /// The group whose members the unix socket trusts besides root (the socket's group).
-    let trustedGroupID: UInt32
+    /// The group whose members the unix socket trusts besides root: the socket file's group, as
+    /// LXD trusts whoever may open its socket (`SocketGroup=` under systemd).
+    private let trustedGroup: Atomic<UInt32>
     private let snapshot = Mutex(Snapshot())
 
     public init(database: Database, trustedGroupID: UInt32 = getegid()) {
         self.database = database
-        self.trustedGroupID = trustedGroupID
+        trustedGroup = Atomic(trustedGroupID)
         // A store that cannot be read trusts no certificate and no token: the failure is closed.
         try? reload()
     }
+
+    /// Trusts the members of `groupID` on the unix socket from now on (the group of the socket
+    /// file, known once the listener is up).
+    public func trustUnixSocketGroup(_ groupID: UInt32) { trustedGroup.store(groupID, ordering: .relaxed) }
 
     /// Re-reads both tables; call after every change to them.
     public func reload() throws {
@@ -45,8 +50,11 @@ public final class TrustStore: Sendable {
     public func identify(_ context: RequestContext, headers: HTTPHeaders, now: Int64) -> Identity {
         switch context.transport {
         case .unix:
-            guard case .unix(let uid, let gid, _) = context.peer else { return .untrusted }
-            if uid == 0 || uid == geteuid() || gid == trustedGroupID { return .local(uid: uid) }
+            guard case .unix(let uid, let gid, let pid) = context.peer else { return .untrusted }
+            let group = trustedGroup.load(ordering: .relaxed)
+            if uid == 0 || uid == geteuid() || gid == group || Self.supplementaryGroups(of: pid).contains(group) {
+                return .local(uid: uid)
+            }
             return .untrusted
         case .tcp:
             return .untrusted
