@@ -77,10 +77,10 @@ extension LXCDriver {
     }
 
     private static func removeCgroupTree(_ path: String, until deadline: ContinuousClock.Instant) throws {
-        guard isDirectory(path) else { return }
+        guard FileStatus.isDirectory(path) else { return }
         for child in (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [] {
             let childPath = "\(path)/\(child)"
-            if isDirectory(childPath) { try removeCgroupTree(childPath, until: deadline) }
+            if FileStatus.isDirectory(childPath) { try removeCgroupTree(childPath, until: deadline) }
         }
         while rmdir(path) != 0 {
             if errno == ENOENT { return }

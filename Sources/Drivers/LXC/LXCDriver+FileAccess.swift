@@ -58,12 +58,13 @@ extension LXCDriver: InstanceFileDriver {
         try Self.validate(name: name)
         return try await OffPool.run { [self] in
             let directory = containerDirectory(name)
-            guard Self.isDirectory(directory) else { throw InstanceDriverError.notFound(name) }
+            guard FileStatus.isDirectory(directory) else { throw InstanceDriverError.notFound(name) }
             let own = ["lxc.log", "lxc.conf", "console.log"].filter {
-                Self.isFile($0 == "lxc.conf" ? configPath(name) : "\(directory)/\($0)")
+                FileStatus.isRegularFile($0 == "lxc.conf" ? configPath(name) : "\(directory)/\($0)")
             }
             let others = (try? FileManager.default.contentsOfDirectory(atPath: "\(directory)/logs")) ?? []
-            return (own + others.filter { !own.contains($0) && Self.isFile("\(directory)/logs/\($0)") }).sorted()
+            return (own + others.filter { !own.contains($0) && FileStatus.isRegularFile("\(directory)/logs/\($0)") })
+                .sorted()
         }
     }
 

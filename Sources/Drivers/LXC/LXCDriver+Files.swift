@@ -56,7 +56,7 @@ extension LXCDriver {
     static func makeDirectory(_ path: String, intermediate: Bool) throws {
         if intermediate, let slash = path.lastIndex(of: "/"), slash != path.startIndex {
             let parent = String(path[..<slash])
-            if !isDirectory(parent) { try makeDirectory(parent, intermediate: true) }
+            if !FileStatus.isDirectory(parent) { try makeDirectory(parent, intermediate: true) }
         }
         if mkdir(path, 0o755) != 0 && errno != EEXIST {
             throw InstanceDriverError.fileSystem(operation: "mkdir", path: path, errno: errno)
@@ -78,20 +78,5 @@ extension LXCDriver {
                 info.st_uid == idmap.hostUID ? S_IXUSR : info.st_gid == idmap.hostGID ? S_IXGRP : S_IXOTH
             if info.st_mode & needed == 0 { throw InstanceDriverError.notTraversable(path: prefix, uid: idmap.hostUID) }
         }
-    }
-
-    static func exists(_ path: String) -> Bool {
-        var info = stat()
-        return lstat(path, &info) == 0
-    }
-
-    static func isDirectory(_ path: String) -> Bool {
-        var info = stat()
-        return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
-    }
-
-    static func isFile(_ path: String) -> Bool {
-        var info = stat()
-        return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
     }
 }

@@ -6,7 +6,7 @@ extension LXCDriver {
         let pid = try await state(name: name).pid
         return try await OffPool.run { [self] in
             let directory = containerDirectory(name)
-            guard Self.isDirectory(directory) else { throw InstanceDriverError.notFound(name) }
+            guard FileStatus.isDirectory(directory) else { throw InstanceDriverError.notFound(name) }
             var space = statvfs()
             let diskSpace = statvfs(directory, &space) == 0 ? UInt64(space.f_blocks) * UInt64(space.f_frsize) : 0
             let host = Self.hostMemory() ?? 0

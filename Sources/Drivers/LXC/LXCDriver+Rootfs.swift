@@ -90,7 +90,7 @@ extension LXCDriver {
     /// which the kernel stores on the upper directory, is dropped so the copy gets its own.
     /// Blocking.
     static func makeUpperLayer(_ directory: String, for idmap: IDMap?) throws {
-        if isDirectory("\(directory)/delta") {
+        if FileStatus.isDirectory("\(directory)/delta") {
             _ = LinuxSymbols.lremovexattr?("\(directory)/delta", "user.overlay.uuid")
         } else {
             try makeOwnedDirectory("\(directory)/delta", for: idmap)

@@ -31,7 +31,7 @@ extension LXCDriver: InstanceSnapshotDriver {
         let target = snapshotDirectory(instance, snapshot)
         let temporary = "\(snapshotsDirectory(instance))/.tmp-\(UUID().uuidString.lowercased())"
         try await OffPool.run {
-            if Self.exists(target) { throw InstanceDriverError.alreadyExists(snapshot) }
+            if FileStatus.exists(target) { throw InstanceDriverError.alreadyExists(snapshot) }
             guard mkdir(temporary, 0o755) == 0 else {
                 throw InstanceDriverError.fileSystem(operation: "mkdir", path: temporary, errno: errno)
             }
@@ -83,7 +83,7 @@ extension LXCDriver: InstanceSnapshotDriver {
         let directory = containerDirectory(instance)
         let saved = snapshotDirectory(instance, snapshot)
         let part = layout == .overlay ? "delta" : "rootfs"
-        guard try await OffPool.run({ Self.isDirectory("\(saved)/\(part)") }) else {
+        guard try await OffPool.run({ FileStatus.isDirectory("\(saved)/\(part)") }) else {
             throw InstanceDriverError.notFound(snapshot)
         }
         // Next to the live tree, on the same file system, so the swap is one rename.
@@ -127,8 +127,8 @@ extension LXCDriver: InstanceSnapshotDriver {
         try Self.validate(name: to)
         let (old, new) = (snapshotDirectory(instance, from), snapshotDirectory(instance, to))
         try await OffPool.run {
-            guard Self.isDirectory(old) else { throw InstanceDriverError.notFound(from) }
-            if Self.exists(new) { throw InstanceDriverError.alreadyExists(to) }
+            guard FileStatus.isDirectory(old) else { throw InstanceDriverError.notFound(from) }
+            if FileStatus.exists(new) { throw InstanceDriverError.alreadyExists(to) }
             guard Glibc.rename(old, new) == 0 else {
                 throw InstanceDriverError.fileSystem(operation: "rename", path: old, errno: errno)
             }
@@ -169,7 +169,9 @@ extension LXCDriver: InstanceSnapshotDriver {
     public func snapshots(of instance: String) async throws -> [String] {
         try Self.validate(name: instance)
         return try await OffPool.run { [self] in
-            guard Self.isDirectory(containerDirectory(instance)) else { throw InstanceDriverError.notFound(instance) }
+            guard FileStatus.isDirectory(containerDirectory(instance)) else {
+                throw InstanceDriverError.notFound(instance)
+            }
             let names = (try? FileManager.default.contentsOfDirectory(atPath: snapshotsDirectory(instance))) ?? []
             return names.filter { !$0.hasPrefix(".") }.sorted()
         }

@@ -46,7 +46,7 @@ extension LXCDriver {
             guard let text = try? String(contentsOfFile: "\(path)/cgroup.procs", encoding: .utf8) else { continue }
             pids += text.split(separator: "\n").compactMap { Int32($0) }
             guard let entries = try? FileManager.default.contentsOfDirectory(atPath: path) else { continue }
-            for entry in entries where isDirectory("\(path)/\(entry)") { pending.append("\(path)/\(entry)") }
+            for entry in entries where FileStatus.isDirectory("\(path)/\(entry)") { pending.append("\(path)/\(entry)") }
         }
         return pids
     }

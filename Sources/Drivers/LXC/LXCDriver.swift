@@ -203,8 +203,8 @@ public struct LXCDriver: InstanceDriver {
     public func state(name: String) async throws -> InstanceRuntimeState {
         try Self.validate(name: name)
         let (directory, config, fromCgroups) = try await OffPool.run { [self] in
-            let directory = Self.isDirectory(containerDirectory(name))
-            let config = directory && Self.isFile(configPath(name))
+            let directory = FileStatus.isDirectory(containerDirectory(name))
+            let config = directory && FileStatus.isRegularFile(configPath(name))
             return (directory, config, config ? cgroupState(name: name) : nil)
         }
         guard directory else { throw InstanceDriverError.notFound(name) }
@@ -260,12 +260,12 @@ public struct LXCDriver: InstanceDriver {
     private func move(from: String, to: String) throws {
         let old = containerDirectory(from)
         let new = containerDirectory(to)
-        if Self.exists(new) { throw InstanceDriverError.alreadyExists(to) }
+        if FileStatus.exists(new) { throw InstanceDriverError.alreadyExists(to) }
         guard Glibc.rename(old, new) == 0 else {
             throw InstanceDriverError.fileSystem(operation: "rename", path: old, errno: errno)
         }
         do {
-            if Self.isFile(configPath(to)) {
+            if FileStatus.isRegularFile(configPath(to)) {
                 let text = try String(contentsOfFile: configPath(to), encoding: .utf8)
                 try Self.writeAtomically(renamedConfiguration(text, to: to), to: configPath(to))
             }
@@ -278,12 +278,12 @@ public struct LXCDriver: InstanceDriver {
     public func list() async throws -> [String] {
         try await OffPool.run { [lxcPath] in
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: lxcPath) else { return [] }
-            return names.filter { !$0.hasPrefix(".") && Self.isDirectory("\(lxcPath)/\($0)") }.sorted()
+            return names.filter { !$0.hasPrefix(".") && FileStatus.isDirectory("\(lxcPath)/\($0)") }.sorted()
         }
     }
 
     public func exists(name: String) async throws -> Bool {
         try Self.validate(name: name)
-        return try await OffPool.run { [self] in Self.exists(containerDirectory(name)) }
+        return try await OffPool.run { [self] in FileStatus.exists(containerDirectory(name)) }
     }
 }

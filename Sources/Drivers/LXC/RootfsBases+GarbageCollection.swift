@@ -26,7 +26,7 @@ extension RootfsBases {
     /// Under the lock of `.bases`, moves what is unused into the trash and locks each trash entry
     /// nobody holds; they are removed after the lock is released. Blocking.
     private func collect() throws -> [(path: String, lock: FileLock)] {
-        guard LXCDriver.isDirectory(directory) || LXCDriver.isDirectory(trash) else { return [] }
+        guard FileStatus.isDirectory(directory) || FileStatus.isDirectory(trash) else { return [] }
         return try withLock {
             var doomed: [(path: String, lock: FileLock)] = []
             // Containers are dot-free names; `.bases` and `.trash` hold no links that count. A

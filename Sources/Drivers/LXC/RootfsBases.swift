@@ -95,7 +95,7 @@ struct RootfsBases: Sendable {
         for _ in 0..<3 {
             let linked = try await OffPool.run {
                 try withLock {
-                    guard LXCDriver.isDirectory(base) else { return false }
+                    guard FileStatus.isDirectory(base) else { return false }
                     guard symlink("../.bases/\(key)", "\(container)/base") == 0 else {
                         throw InstanceDriverError.fileSystem(
                             operation: "symlink", path: "\(container)/base", errno: errno)
@@ -140,7 +140,7 @@ struct RootfsBases: Sendable {
             let renamed = try await OffPool.run {
                 try withLock {
                     // Another process on this lxcpath built it meanwhile.
-                    if LXCDriver.exists(base) { return false }
+                    if FileStatus.exists(base) { return false }
                     guard rename(temporary, base) == 0 else {
                         throw InstanceDriverError.fileSystem(operation: "rename", path: temporary, errno: errno)
                     }
@@ -168,7 +168,7 @@ struct RootfsBases: Sendable {
     /// it is.) Nothing to do if absent.
     func discard(_ path: String, lock: FileLock? = nil, log: @escaping DriverLog) async throws {
         let moved = try await OffPool.run { () -> (String, FileLock)? in
-            guard LXCDriver.exists(path) else { return nil }
+            guard FileStatus.exists(path) else { return nil }
             let held = try lock ?? FileLock.acquire(path)
             return ((try? moveToTrash(path)) ?? path, held)
         }

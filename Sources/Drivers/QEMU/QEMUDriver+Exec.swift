@@ -28,7 +28,7 @@ extension QEMUDriver: InstanceExecDriver {
         try Self.validate(name: name)
         let vm = files(name)
         try await OffPool.run {
-            guard Self.isDirectory(vm.directory) else { throw InstanceDriverError.notFound(name) }
+            guard FileStatus.isDirectory(vm.directory) else { throw InstanceDriverError.notFound(name) }
             guard Self.runningPID(vm) != nil else { throw InstanceDriverError.notRunning }
             try Self.pingAgent(socket: vm.agentSocket, timeout: Self.agentPingTimeout)
         }

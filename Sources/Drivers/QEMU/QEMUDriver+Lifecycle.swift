@@ -16,7 +16,9 @@ extension QEMUDriver {
         guard try await exists(name: name) else { throw InstanceDriverError.notFound(name) }
         guard try await runningPID(name) == nil else { throw InstanceDriverError.alreadyRunning }
         let (limits, diskFormat) = try await OffPool.run {
-            for path in [vm.kernel, vm.initrd] where !Self.isFile(path) { throw QEMUDriverError.missingBootFile(path) }
+            for path in [vm.kernel, vm.initrd] where !FileStatus.isRegularFile(path) {
+                throw QEMUDriverError.missingBootFile(path)
+            }
             let limits = try VMLimits(config: Self.readConfig(vm.config), hostMemory: HostResources.memoryTotal())
             // A QEMU that was killed left its sockets and pid file; the console log is per boot.
             Self.removeRuntimeFiles(vm)
@@ -25,7 +27,7 @@ extension QEMUDriver {
                 guard fd >= 0 else { throw InstanceDriverError.fileSystem(operation: "open", path: path, errno: errno) }
                 close(fd)
             }
-            return (limits, Self.isFile(vm.disk) ? Self.diskFormat(of: vm.disk) : nil)
+            return (limits, FileStatus.isRegularFile(vm.disk) ? Self.diskFormat(of: vm.disk) : nil)
         }
         let command = HostCommand(
             qemuExecutable, arguments(for: vm, name: name, limits: limits, diskFormat: diskFormat),
@@ -127,7 +129,7 @@ extension QEMUDriver {
     public func state(name: String) async throws -> InstanceRuntimeState {
         try Self.validate(name: name)
         let vm = files(name)
-        let (exists, pid) = try await OffPool.run { (Self.isDirectory(vm.directory), Self.runningPID(vm)) }
+        let (exists, pid) = try await OffPool.run { (FileStatus.isDirectory(vm.directory), Self.runningPID(vm)) }
         guard exists else { throw InstanceDriverError.notFound(name) }
         guard let pid else { return InstanceRuntimeState(status: .stopped) }
         let qmp = QMPClient(socketPath: vm.qmpSocket, connectTimeout: .seconds(1), replyTimeout: .seconds(2))

@@ -12,8 +12,8 @@ extension QEMUDriver: InstanceFileDriver {
         try Self.validate(name: name)
         let vm = files(name)
         return try await OffPool.run {
-            guard Self.isDirectory(vm.directory) else { throw InstanceDriverError.notFound(name) }
-            return Self.logFileNames.filter { Self.isFile("\(vm.directory)/\($0)") }.sorted()
+            guard FileStatus.isDirectory(vm.directory) else { throw InstanceDriverError.notFound(name) }
+            return Self.logFileNames.filter { FileStatus.isRegularFile("\(vm.directory)/\($0)") }.sorted()
         }
     }
 

@@ -25,7 +25,7 @@ extension QEMUDriver: InstanceSnapshotDriver {
         let temporary = "\(vm.snapshots)/.tmp-\(UUID().uuidString.lowercased())"
         try await cleanUpSnapshots(of: instance)
         let total = try await OffPool.run {
-            if Self.exists(target) { throw InstanceDriverError.alreadyExists(snapshot) }
+            if FileStatus.exists(target) { throw InstanceDriverError.alreadyExists(snapshot) }
             if mkdir(vm.snapshots, 0o750) != 0 && errno != EEXIST {
                 throw InstanceDriverError.fileSystem(operation: "mkdir", path: vm.snapshots, errno: errno)
             }
@@ -60,7 +60,9 @@ extension QEMUDriver: InstanceSnapshotDriver {
         try await requireStopped(instance, refusal: InstanceDriverError.instanceRunning)
         let vm = files(instance)
         let source = snapshotDirectory(instance, snapshot)
-        guard try await OffPool.run({ Self.isDirectory(source) }) else { throw InstanceDriverError.notFound(snapshot) }
+        guard try await OffPool.run({ FileStatus.isDirectory(source) }) else {
+            throw InstanceDriverError.notFound(snapshot)
+        }
         try await cleanUpSnapshots(of: instance)
         let temporary = "\(vm.snapshots)/.tmp-\(UUID().uuidString.lowercased())"
         try await OffPool.run {
@@ -96,7 +98,7 @@ extension QEMUDriver: InstanceSnapshotDriver {
         let target = snapshotDirectory(instance, snapshot)
         try await cleanUpSnapshots(of: instance)
         try await OffPool.run {
-            guard Self.exists(target) else { return }
+            guard FileStatus.exists(target) else { return }
             // Out of its name in one step; what a crash leaves then is a dot entry.
             let doomed = "\(vm.snapshots)/.tmp-\(UUID().uuidString.lowercased())"
             guard Glibc.rename(target, doomed) == 0 else {
@@ -114,8 +116,8 @@ extension QEMUDriver: InstanceSnapshotDriver {
         let old = snapshotDirectory(instance, from)
         let new = snapshotDirectory(instance, to)
         try await OffPool.run {
-            guard Self.isDirectory(old) else { throw InstanceDriverError.notFound(from) }
-            if Self.exists(new) { throw InstanceDriverError.alreadyExists(to) }
+            guard FileStatus.isDirectory(old) else { throw InstanceDriverError.notFound(from) }
+            if FileStatus.exists(new) { throw InstanceDriverError.alreadyExists(to) }
             guard Glibc.rename(old, new) == 0 else {
                 throw InstanceDriverError.fileSystem(operation: "rename", path: old, errno: errno)
             }
@@ -130,7 +132,9 @@ extension QEMUDriver: InstanceSnapshotDriver {
         try Self.validate(name: snapshot)
         try await check(spec)
         let source = snapshotDirectory(instance, snapshot)
-        guard try await OffPool.run({ Self.isDirectory(source) }) else { throw InstanceDriverError.notFound(snapshot) }
+        guard try await OffPool.run({ FileStatus.isDirectory(source) }) else {
+            throw InstanceDriverError.notFound(snapshot)
+        }
         try await make(spec, log: log) { [self] staging in
             try await installBootFiles(from: try await existingBootFiles(in: source), into: staging, log: log)
         }
@@ -140,9 +144,9 @@ extension QEMUDriver: InstanceSnapshotDriver {
         try Self.validate(name: instance)
         let vm = files(instance)
         return try await OffPool.run {
-            guard Self.isDirectory(vm.directory) else { throw InstanceDriverError.notFound(instance) }
+            guard FileStatus.isDirectory(vm.directory) else { throw InstanceDriverError.notFound(instance) }
             let entries = (try? FileManager.default.contentsOfDirectory(atPath: vm.snapshots)) ?? []
-            return entries.filter { !$0.hasPrefix(".") && Self.isDirectory("\(vm.snapshots)/\($0)") }.sorted()
+            return entries.filter { !$0.hasPrefix(".") && FileStatus.isDirectory("\(vm.snapshots)/\($0)") }.sorted()
         }
     }
 

@@ -46,7 +46,7 @@ extension QEMUDriver {
             if mkdir(directory, 0o711) != 0 && errno != EEXIST {
                 throw InstanceDriverError.fileSystem(operation: "mkdir", path: directory, errno: errno)
             }
-            if Self.exists(target) { throw InstanceDriverError.alreadyExists(spec.name) }
+            if FileStatus.exists(target) { throw InstanceDriverError.alreadyExists(spec.name) }
             guard mkdir(staging, 0o750) == 0 else {
                 throw InstanceDriverError.fileSystem(operation: "mkdir", path: staging, errno: errno)
             }
@@ -55,7 +55,7 @@ extension QEMUDriver {
             try await fill(staging)
             try await OffPool.run {
                 try LXCDriver.writeAtomically(Self.configText(spec.config), to: "\(staging)/config")
-                if Self.exists(target) { throw InstanceDriverError.alreadyExists(spec.name) }
+                if FileStatus.exists(target) { throw InstanceDriverError.alreadyExists(spec.name) }
                 guard Glibc.rename(staging, target) == 0 else {
                     throw InstanceDriverError.fileSystem(operation: "rename", path: staging, errno: errno)
                 }
@@ -77,7 +77,7 @@ extension QEMUDriver {
         for (name, source) in sources.sorted(by: { $0.key < $1.key }) {
             let destination = "\(target)/\(name)"
             let linked = try await OffPool.run {
-                guard Self.isFile(source) else { throw QEMUDriverError.missingBootFile(source) }
+                guard FileStatus.isRegularFile(source) else { throw QEMUDriverError.missingBootFile(source) }
                 return name != "disk.img" && link(source, destination) == 0
             }
             if linked { continue }
@@ -93,7 +93,7 @@ extension QEMUDriver {
     func existingBootFiles(in directory: String) async throws -> [String: String] {
         try await OffPool.run {
             var found: [String: String] = [:]
-            for name in VMFiles.bootFileNames where Self.isFile("\(directory)/\(name)") {
+            for name in VMFiles.bootFileNames where FileStatus.isRegularFile("\(directory)/\(name)") {
                 found[name] = "\(directory)/\(name)"
             }
             return found
@@ -111,20 +111,5 @@ extension QEMUDriver {
             let value = try? JSONValue.parse([UInt8](data))
         else { return [:] }
         return value["config"]?.dictionaryOfStrings ?? [:]
-    }
-
-    static func exists(_ path: String) -> Bool {
-        var info = stat()
-        return lstat(path, &info) == 0
-    }
-
-    static func isDirectory(_ path: String) -> Bool {
-        var info = stat()
-        return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
-    }
-
-    static func isFile(_ path: String) -> Bool {
-        var info = stat()
-        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
     }
 }

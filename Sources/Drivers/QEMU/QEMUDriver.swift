@@ -66,7 +66,7 @@ public final class QEMUDriver: InstanceDriver {
                 return
             }
             let disk = "\(rootfs)/disk.img"
-            let hasDisk = try await OffPool.run { Self.isFile(disk) }
+            let hasDisk = try await OffPool.run { FileStatus.isRegularFile(disk) }
             try await installBootFiles(
                 from: ["kernel": "\(rootfs)/boot/vmlinuz", "initrd": "\(rootfs)/boot/initrd.img"]
                     .merging(hasDisk ? ["disk.img": disk] : [:]) { $1 },
@@ -78,7 +78,7 @@ public final class QEMUDriver: InstanceDriver {
         try Self.validate(name: source)
         try await check(spec)
         let sourceFiles = files(source)
-        guard try await OffPool.run({ Self.isDirectory(sourceFiles.directory) }) else {
+        guard try await OffPool.run({ FileStatus.isDirectory(sourceFiles.directory) }) else {
             throw InstanceDriverError.notFound(source)
         }
         // A running source is paused while its disk is copied, so the copy is of one moment.
@@ -112,7 +112,7 @@ public final class QEMUDriver: InstanceDriver {
         try await check(spec)
         let vm = files(spec.name)
         try await OffPool.run {
-            guard Self.isDirectory(vm.directory) else { throw InstanceDriverError.notFound(spec.name) }
+            guard FileStatus.isDirectory(vm.directory) else { throw InstanceDriverError.notFound(spec.name) }
             try LXCDriver.writeAtomically(Self.configText(spec.config), to: vm.config)
         }
         log("wrote \(vm.config); limits take effect at the next start")
@@ -147,7 +147,7 @@ public final class QEMUDriver: InstanceDriver {
         try Self.validate(name: name)
         let vm = files(name)
         return try await OffPool.run {
-            guard Self.isDirectory(vm.directory) else { throw InstanceDriverError.notFound(name) }
+            guard FileStatus.isDirectory(vm.directory) else { throw InstanceDriverError.notFound(name) }
             var space = statvfs()
             let diskSpace = statvfs(vm.directory, &space) == 0 ? UInt64(space.f_blocks) * UInt64(space.f_frsize) : 0
             let limits = (try? VMLimits(config: Self.readConfig(vm.config), hostMemory: HostResources.memoryTotal()))
@@ -162,7 +162,7 @@ public final class QEMUDriver: InstanceDriver {
         if try await exists(name: name), try await runningPID(name) != nil { throw InstanceDriverError.instanceRunning }
         let vm = files(name)
         try await OffPool.run { [self] in
-            if Self.exists(vm.directory) {
+            if FileStatus.exists(vm.directory) {
                 // Out of the way in one step, so that a crash never leaves half a VM under its name.
                 let doomed = stagingPath(.delete, name)
                 guard Glibc.rename(vm.directory, doomed) == 0 else {
@@ -183,7 +183,7 @@ public final class QEMUDriver: InstanceDriver {
         let old = files(from).directory
         let new = files(to).directory
         try await OffPool.run {
-            if Self.exists(new) { throw InstanceDriverError.alreadyExists(to) }
+            if FileStatus.exists(new) { throw InstanceDriverError.alreadyExists(to) }
             guard Glibc.rename(old, new) == 0 else {
                 throw InstanceDriverError.fileSystem(operation: "rename", path: old, errno: errno)
             }
@@ -194,13 +194,13 @@ public final class QEMUDriver: InstanceDriver {
     public func list() async throws -> [String] {
         try await OffPool.run { [directory] in
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
-            return names.filter { !$0.hasPrefix(".") && Self.isDirectory("\(directory)/\($0)") }.sorted()
+            return names.filter { !$0.hasPrefix(".") && FileStatus.isDirectory("\(directory)/\($0)") }.sorted()
         }
     }
 
     public func exists(name: String) async throws -> Bool {
         try Self.validate(name: name)
         let vm = files(name)
-        return try await OffPool.run { Self.exists(vm.directory) }
+        return try await OffPool.run { FileStatus.exists(vm.directory) }
     }
 }
