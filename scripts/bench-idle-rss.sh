@@ -55,8 +55,14 @@ trap cleanup EXIT
 
 FAST_INIT=1 bash scripts/build-busybox-image.sh "$work/image" >/dev/null
 image="$work/image/busybox-fastinit.tar.gz"
-swift build -c release --product berthd >&2
-berthd="$(swift build -c release --show-bin-path)/berthd"
+# The binary deploy/setup.sh and deploy/install.sh deploy (static Swift runtime, .build/static),
+# or BERTHD=path.
+if [[ -n "${BERTHD:-}" ]]; then
+    berthd="$BERTHD"
+else
+    swift build -c release --static-swift-stdlib --product berthd --scratch-path .build/static >&2
+    berthd="$(swift build -c release --static-swift-stdlib --scratch-path .build/static --show-bin-path)/berthd"
+fi
 "$berthd" --state-dir "$work/state" --log-level warn 2>"$work/berthd.log" &
 pid=$!
 "$berthd" waitready --state-dir "$work/state" --timeout 30

@@ -483,7 +483,7 @@ def test_install_dry_run_changes_nothing(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert not destdir.exists() and not scratch_build.exists()
-    assert "-c release --product berthd" in result.stdout
+    assert "-c release --static-swift-stdlib --product berthd" in result.stdout
     for path in ("/opt/berth/bin/berthd", "/opt/berth/lib/systemd/system/berthd.service",
                  "/opt/berth/share/man/man8/berthd.8"):
         assert f"install: {destdir}{path}" in result.stdout
