@@ -159,8 +159,18 @@ def wait_for_file(path: Path, timeout: float = 10):
 
 def first_request(path: Path) -> "Response":  # noqa: F821 - conftest's Response
     """The connection that activates berthd: accepted by the kernel at once, answered once berthd
-    has started, so the timeout covers a whole start."""
-    with HTTPConnection.unix(path, timeout=60) as connection:
+    has started, so the timeout covers a whole start. The file appears at bind(), a moment before
+    systemd-socket-activate calls listen(): a connection refused in between is tried again."""
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            connection = HTTPConnection.unix(path, timeout=60)
+            break
+        except ConnectionRefusedError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+    with connection:
         return connection.request("GET", "/1.0", headers={"Connection": "close"})
 
 
