@@ -1,4 +1,5 @@
 #include "CLinux.h"
+#include <malloc.h>
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
@@ -80,4 +81,8 @@ int clinux_connect_unix(const char *path) {
         return -e;
     }
     return fd;
+}
+
+int clinux_malloc_trim(void) {
+    return malloc_trim(0);
 }

@@ -144,6 +144,7 @@ struct Daemon {
         if stat(unixSocket, &socketStatus) == 0 { context.trust.trustUnixSocketGroup(socketStatus.st_gid) }
         notifier?.notify("READY=1\nSTATUS=Serving the API\nMAINPID=\(getpid())")
         let watchdog = startWatchdog(watchdogSetting, notifier: notifier, server: server)
+        let trimmer = Task { await IdleMemoryTrimmer(database: database, operations: operations).run() }
         logger.info(
             "berthd ready",
             [
@@ -152,6 +153,7 @@ struct Daemon {
             ])
 
         let signal = await signals.wait()
+        trimmer.cancel()
         logger.info("shutting down", ["signal": signal == SIGTERM ? "SIGTERM" : "SIGINT"])
         notifier?.notify("STOPPING=1\nSTATUS=Draining connections and operations")
         await server.shutdown(gracePeriodMilliseconds: 30_000)

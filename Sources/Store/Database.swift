@@ -57,6 +57,11 @@ public final class Database: Sendable {
         }
     }
 
+    /// Releases the connection's unused page cache (`SQLiteConnection.releaseMemory`).
+    public func releaseMemory() {
+        connection.withLock { $0.releaseMemory() }
+    }
+
     /// Closes the connection; later calls throw `StoreError.closed`. For an orderly shutdown: it waits
     /// for the call in progress, and the WAL is checkpointed as SQLite closes the last connection.
     public func close() {

@@ -46,4 +46,7 @@ static const int clinux_epoll_ctl_del = EPOLL_CTL_DEL;
 static const int clinux_sock_nonblock_cloexec = SOCK_NONBLOCK | SOCK_CLOEXEC;
 static const int clinux_msg_nosignal = MSG_NOSIGNAL;
 
+/* glibc's malloc_trim(0): gives the heap's free pages back to the kernel. Returns 1 if any were. */
+int clinux_malloc_trim(void);
+
 #endif

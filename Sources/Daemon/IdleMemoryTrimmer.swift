@@ -1,0 +1,61 @@
+import CLinux
+import Foundation
+import Operations
+import Store
+
+/// Gives memory back once the daemon has gone quiet: SQLite's page caches (a few MB per
+/// connection after a busy spell) and what glibc keeps of freed heap. A host daemon spends most of
+/// its life idle, and its resident size then is what admins see. Quiet means no operation was
+/// submitted, queued or running over two checks in a row; it trims once per quiet spell, so a busy
+/// daemon never pays for it and an idle one pays once.
+struct IdleMemoryTrimmer: Sendable {
+    /// What the daemon is doing: a count that changes with every submission, and whether anything
+    /// is queued or running now.
+    let activity: @Sendable () -> (submitted: Int64, busy: Bool)
+    let trim: @Sendable () async -> Void
+    var interval: Duration = .seconds(3)
+
+    /// The daemon's trimmer: its database, the queue's connections, then glibc's heap.
+    init(database: Database, operations: OperationManager) {
+        activity = {
+            let gauges = operations.queueGauges()
+            return (operations.submittedCount, gauges.queued > 0 || gauges.running > 0)
+        }
+        trim = {
+            database.releaseMemory()
+            operations.releaseMemory()
+            // The writer releases its connection's cache on its own thread: give it a moment.
+            try? await Task.sleep(for: .milliseconds(100))
+            _ = clinux_malloc_trim()
+        }
+    }
+
+    init(
+        interval: Duration, activity: @escaping @Sendable () -> (submitted: Int64, busy: Bool),
+        trim: @escaping @Sendable () async -> Void
+    ) {
+        self.interval = interval
+        self.activity = activity
+        self.trim = trim
+    }
+
+    func run() async {
+        var lastSeen = activity().submitted
+        var quietChecks = 0
+        var trimmed = false
+        while !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            let now = activity()
+            if now.submitted != lastSeen || now.busy {
+                lastSeen = now.submitted
+                quietChecks = 0
+                trimmed = false
+                continue
+            }
+            quietChecks += 1
+            guard quietChecks >= 2, !trimmed else { continue }
+            await trim()
+            trimmed = true
+        }
+    }
+}
