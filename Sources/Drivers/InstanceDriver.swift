@@ -37,7 +37,8 @@ public protocol InstanceDriver: Sendable {
     /// running after `timeout`; `force` kills it at once.
     func stop(name: String, timeout: Duration, force: Bool, log: @escaping DriverLog) async throws
 
-    /// Stops (as `stop` does) and starts a running instance.
+    /// Stops (as `stop` does) and starts a running instance. Drivers whose runtime has nothing
+    /// better get the default below.
     func restart(name: String, timeout: Duration, force: Bool, log: @escaping DriverLog) async throws
 
     func freeze(name: String, log: @escaping DriverLog) async throws
@@ -63,4 +64,12 @@ public protocol InstanceDriver: Sendable {
 
     /// Whether anything of that name exists, even a half-made instance.
     func exists(name: String) async throws -> Bool
+}
+
+extension InstanceDriver {
+    /// A restart as a stop and a start: what both the LXC and the QEMU runtimes come to.
+    public func restart(name: String, timeout: Duration, force: Bool, log: @escaping DriverLog) async throws {
+        try await stop(name: name, timeout: timeout, force: force, log: log)
+        try await start(name: name, log: log)
+    }
 }

@@ -118,11 +118,6 @@ public final class QEMUDriver: InstanceDriver {
         log("wrote \(vm.config); limits take effect at the next start")
     }
 
-    public func restart(name: String, timeout: Duration, force: Bool, log: @escaping DriverLog) async throws {
-        try await stop(name: name, timeout: timeout, force: force, log: log)
-        try await start(name: name, log: log)
-    }
-
     public func freeze(name: String, log: @escaping DriverLog) async throws {
         switch try await state(name: name).status {
         case .stopped: throw InstanceDriverError.notRunning
