@@ -128,10 +128,7 @@ extension LXCDriver: InstanceSnapshotDriver {
         let (old, new) = (snapshotDirectory(instance, from), snapshotDirectory(instance, to))
         try await OffPool.run {
             guard FileStatus.isDirectory(old) else { throw InstanceDriverError.notFound(from) }
-            if FileStatus.exists(new) { throw InstanceDriverError.alreadyExists(to) }
-            guard Glibc.rename(old, new) == 0 else {
-                throw InstanceDriverError.fileSystem(operation: "rename", path: old, errno: errno)
-            }
+            try DirectoryRename.rename(old, to: new, name: to)
         }
         log("renamed \(old) to \(new)")
     }

@@ -255,10 +255,7 @@ public struct LXCDriver: InstanceDriver {
     private func move(from: String, to: String) throws {
         let old = containerDirectory(from)
         let new = containerDirectory(to)
-        if FileStatus.exists(new) { throw InstanceDriverError.alreadyExists(to) }
-        guard Glibc.rename(old, new) == 0 else {
-            throw InstanceDriverError.fileSystem(operation: "rename", path: old, errno: errno)
-        }
+        try DirectoryRename.rename(old, to: new, name: to)
         do {
             if FileStatus.isRegularFile(configPath(to)) {
                 let text = try String(contentsOfFile: configPath(to), encoding: .utf8)

@@ -117,10 +117,7 @@ extension QEMUDriver: InstanceSnapshotDriver {
         let new = snapshotDirectory(instance, to)
         try await OffPool.run {
             guard FileStatus.isDirectory(old) else { throw InstanceDriverError.notFound(from) }
-            if FileStatus.exists(new) { throw InstanceDriverError.alreadyExists(to) }
-            guard Glibc.rename(old, new) == 0 else {
-                throw InstanceDriverError.fileSystem(operation: "rename", path: old, errno: errno)
-            }
+            try DirectoryRename.rename(old, to: new, name: to)
         }
         log("renamed snapshot \(old) to \(new)")
     }

@@ -178,10 +178,7 @@ public final class QEMUDriver: InstanceDriver {
         let old = files(from).directory
         let new = files(to).directory
         try await OffPool.run {
-            if FileStatus.exists(new) { throw InstanceDriverError.alreadyExists(to) }
-            guard Glibc.rename(old, new) == 0 else {
-                throw InstanceDriverError.fileSystem(operation: "rename", path: old, errno: errno)
-            }
+            try DirectoryRename.rename(old, to: new, name: to)
         }
         log("renamed \(old) to \(new)")
     }
