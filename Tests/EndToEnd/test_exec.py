@@ -186,24 +186,25 @@ def test_exec_and_console_need_a_running_unfrozen_instance(running):
     assert (console.status, console.json["error"]) == (400, "Instance is not running")
 
 
-def test_lxc_console_shows_the_console_and_detaches(running):
-    """`lxc console` on a real terminal (a pty of ours): a line written to /dev/console inside the
-    container appears, and Ctrl-a q detaches with status 0."""
+def lxc_console_until(berthd, name: str, marker: bytes, on_attached, *args: str, timeout: float = 20):
+    """`lxc console NAME ARGS` on a real terminal (a pty of ours): once the client says it is
+    attached, `on_attached(master)` runs; when `marker` has appeared, Ctrl-a q detaches and the
+    client must exit with status 0."""
     master, slave = pty.openpty()
     process = subprocess.Popen(
-        ["lxc", "console", "c1"], env=running.client_env(), stdin=slave, stdout=slave, stderr=slave,
+        ["lxc", "console", name, *args], env=berthd.client_env(), stdin=slave, stdout=slave, stderr=slave,
         start_new_session=True,
     )
     os.close(slave)
     seen = b""
     try:
-        deadline = time.monotonic() + 20
-        wrote = False
-        while b"hello-console" not in seen:
+        deadline = time.monotonic() + timeout
+        attached = False
+        while marker not in seen:
             assert time.monotonic() < deadline, seen
-            if b"To detach" in seen and not wrote:
-                assert running.lxc("exec", "c1", "--", "sh", "-c", "echo hello-console > /dev/console").returncode == 0
-                wrote = True
+            if b"To detach" in seen and not attached:
+                on_attached(master)
+                attached = True
             ready, _, _ = select.select([master], [], [], 0.2)
             if ready:
                 seen += os.read(master, 4096)
@@ -217,6 +218,16 @@ def test_lxc_console_shows_the_console_and_detaches(running):
             process.kill()
             process.wait()
         os.close(master)
+
+
+def test_lxc_console_shows_the_console_and_detaches(running):
+    """`lxc console` on a real terminal (a pty of ours): a line written to /dev/console inside the
+    container appears, and Ctrl-a q detaches with status 0."""
+
+    def write_to_the_console(_master):
+        assert running.lxc("exec", "c1", "--", "sh", "-c", "echo hello-console > /dev/console").returncode == 0
+
+    lxc_console_until(running, "c1", b"hello-console", write_to_the_console)
     # The console session's operation ended with the client.
     operations = running.request("GET", "/1.0/operations?recursion=1").json["metadata"]
     consoles = [op for ops in operations.values() for op in ops if op["description"] == "Showing console"]

@@ -9,11 +9,12 @@ import json
 import os
 import signal
 import subprocess
-import threading
 import time
 from pathlib import Path
 
 import pytest
+
+from test_exec import lxc_console_until
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -223,9 +224,6 @@ def test_a_vm_keeps_running_across_kill_9_of_berthd_and_a_boot_ends_truthfully(v
 
 
 def test_vm_limits_console_snapshots_and_rename(vm_daemon):
-    import pty
-    import select
-
     berthd = vm_daemon
     lxc_ok(berthd, "init", "testvm", "v1", "--vm", "-c", "limits.cpu=2", "-c", "limits.memory=384MiB")
     lxc_ok(berthd, "start", "v1")
@@ -236,33 +234,10 @@ def test_vm_limits_console_snapshots_and_rename(vm_daemon):
 
     # `lxc console` on a terminal of ours: the guest's shell on the serial console answers, and
     # Ctrl-a q detaches.
-    master, slave = pty.openpty()
-    process = subprocess.Popen(
-        ["lxc", "console", "v1", "--type", "console"], env=berthd.client_env(), stdin=slave, stdout=slave,
-        stderr=slave, start_new_session=True,
+    lxc_console_until(
+        berthd, "v1", b"console-42", lambda master: os.write(master, b"echo console-$((6*7))\r"),
+        "--type", "console", timeout=30,
     )
-    os.close(slave)
-    seen = b""
-    try:
-        deadline = time.monotonic() + 30
-        wrote = False
-        while b"console-42" not in seen:
-            assert time.monotonic() < deadline, seen
-            if b"To detach" in seen and not wrote:
-                os.write(master, b"echo console-$((6*7))\r")
-                wrote = True
-            ready, _, _ = select.select([master], [], [], 0.2)
-            if ready:
-                seen += os.read(master, 4096)
-        os.write(master, b"\x01")
-        time.sleep(0.3)
-        os.write(master, b"q")
-        assert process.wait(timeout=10) == 0
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        os.close(master)
 
     # Snapshots copy a stopped VM's files: refused at once while it runs.
     running = berthd.request("POST", "/1.0/instances/v1/snapshots", {"name": "s0"})
