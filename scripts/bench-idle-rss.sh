@@ -28,14 +28,12 @@ while [[ $# -gt 0 ]]; do
     esac
     shift
 done
-shared="${BERTH_SHARED_DIR:-$root/../shared}"
-lxd_socket="${LXD_SOCKET:-/var/lib/lxd/unix.socket}"
+source "$root/scripts/lib/bench-lxd.sh"
 alias=berth-bench-idle
 
 work="$(mktemp -d /tmp/berth-bench-idle-XXXXXX)"
 chmod 711 "$work"  # unprivileged containers' root must reach its rootfs
 pid=""
-lxd_dir=""
 delete_all() {
     LXD_DIR="$1" lxc list --format csv -c n 2>/dev/null | grep '^idle-' | xargs -r -n 8 -P 4 \
         env LXD_DIR="$1" lxc delete --force >/dev/null 2>&1 || true
@@ -68,17 +66,7 @@ pid=$!
 "$berthd" waitready --state-dir "$work/state" --timeout 30
 LXD_DIR="$work/state" lxc image import "$image" --alias "$alias" >/dev/null
 
-if [[ $use_lxd -eq 1 ]]; then
-    answers() { curl -sf --max-time 2 --unix-socket "$lxd_socket" http://lxd/1.0 >/dev/null 2>&1; }
-    if ! answers && [[ -f "$shared/tools/lxd/start-lxd.sh" ]]; then sh "$shared/tools/lxd/start-lxd.sh" >&2; fi
-    if answers; then
-        lxd_dir="$(dirname "$lxd_socket")"
-        LXD_DIR="$lxd_dir" lxc image delete "$alias" >/dev/null 2>&1 || true
-        LXD_DIR="$lxd_dir" lxc image import "$image" --alias "$alias" >/dev/null
-    else
-        echo "bench: no LXD answers on $lxd_socket: measuring berthd only" >&2
-    fi
-fi
+if [[ $use_lxd -eq 1 ]] && bench_lxd_start; then bench_lxd_import "$image" "$alias"; fi
 
 python3 - "$instances" "$ops" "$alias" "$work/state" "$lxd_dir" <<'PY'
 import concurrent.futures, http.client, json, os, socket, subprocess, sys, time

@@ -28,15 +28,13 @@ while [[ $# -gt 0 ]]; do
     esac
     shift
 done
-shared="${BERTH_SHARED_DIR:-$root/../shared}"
-lxd_socket="${LXD_SOCKET:-/var/lib/lxd/unix.socket}"
+source "$root/scripts/lib/bench-lxd.sh"
 alias=berth-bench-fast
 prefix=bench-list-
 
 work="$(mktemp -d /tmp/berth-bench-list-XXXXXX)"
 chmod 711 "$work"  # unprivileged containers' root must reach its rootfs
 pid=""
-lxd_dir=""
 delete_all() { # LXD_DIR
     local names
     names="$(LXD_DIR="$1" lxc list --format csv -c n 2>/dev/null | grep "^$prefix" || true)"
@@ -68,17 +66,9 @@ pid=$!
 "$berthd" waitready --state-dir "$work/state" --timeout 30
 LXD_DIR="$work/state" lxc image import "$image" --alias "$alias" >/dev/null
 
-if [[ $use_lxd -eq 1 ]]; then
-    answers() { curl -sf --max-time 2 --unix-socket "$lxd_socket" http://lxd/1.0 >/dev/null 2>&1; }
-    if ! answers && [[ -f "$shared/tools/lxd/start-lxd.sh" ]]; then sh "$shared/tools/lxd/start-lxd.sh" >&2; fi
-    if answers; then
-        lxd_dir="$(dirname "$lxd_socket")"
-        delete_all "$lxd_dir"
-        LXD_DIR="$lxd_dir" lxc image delete "$alias" >/dev/null 2>&1 || true
-        LXD_DIR="$lxd_dir" lxc image import "$image" --alias "$alias" >/dev/null
-    else
-        echo "bench: no LXD answers on $lxd_socket: measuring berthd only" >&2
-    fi
+if [[ $use_lxd -eq 1 ]] && bench_lxd_start; then
+    delete_all "$lxd_dir"
+    bench_lxd_import "$image" "$alias"
 fi
 
 grow() { # LXD_DIR, wanted count: launches containers until there are that many
