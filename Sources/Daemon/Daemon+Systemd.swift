@@ -8,20 +8,21 @@ import Server
 extension Daemon {
     /// The sockets systemd passed (berthd.socket): served as they are, so the daemon binds no unix
     /// socket of its own when one was passed, and passed TCP sockets count as fixed HTTPS addresses
-    /// like `--listen` ones. Read first thing, before any host command is spawned.
-    func takeInheritedSockets() throws -> (sockets: [InheritedSocket], servesUnix: Bool, https: [ListenAddress]) {
+    /// like `--listen` ones. `unixPath` is the path of a passed unix socket. Read first thing, before
+    /// any host command is spawned.
+    func takeInheritedSockets() throws -> (sockets: [InheritedSocket], unixPath: String?, https: [ListenAddress]) {
         let sockets: [InheritedSocket]
         do {
             sockets = try SocketActivation.takeFromProcess()?.sockets ?? []
         } catch {
             throw DaemonError("\(error)")
         }
-        var servesUnix = false
+        var unixPath: String?
         var https: [ListenAddress] = []
         for socket in sockets {
             do {
                 switch try socket.kind() {
-                case .unix: servesUnix = true
+                case .unix(let path): unixPath = path
                 case .tls(let host, let port): https.append(.tls(host: host, port: port))
                 }
             } catch {
@@ -36,7 +37,7 @@ extension Daemon {
                     "names": sockets.map(\.name).joined(separator: ","),
                 ])
         }
-        return (sockets, servesUnix, https)
+        return (sockets, unixPath, https)
     }
 
     /// Starts the `WatchdogSec=` pings once the daemon serves; they stop when an event loop stops

@@ -44,8 +44,9 @@ struct Daemon {
         // address that cannot be bound is logged, not fatal, so the unix socket can fix it.
         let stored = CoreConfigKeys.httpsListenAddress(config)
         let configured = stored.flatMap { commandLine.contains($0) ? nil : $0 }
+        let unixSocket = inherited.unixPath ?? stateDirectory + "/unix.socket"
         let addresses: [ListenAddress] =
-            (inherited.servesUnix ? [] : [.unix(path: stateDirectory + "/unix.socket", mode: 0o660)])
+            (inherited.unixPath != nil ? [] : [.unix(path: unixSocket, mode: 0o660)])
             + commandLine.filter { !inherited.https.contains($0) }
         let httpsAddresses = (commandLine + (configured.map { [$0] } ?? [])).map(\.description)
         let images: ImageStore
@@ -135,11 +136,6 @@ struct Daemon {
         context.serverInfo.update(addresses: await context.httpsListener.addresses)
         // Whoever may open the unix socket is trusted on it, as in LXD: its file's group (berthd's
         // own, or berthd.socket's SocketGroup=).
-        let unixSocket =
-            inherited.sockets.lazy.compactMap { socket -> String? in
-                guard case .unix(let path)? = try? socket.kind() else { return nil }
-                return path
-            }.first ?? stateDirectory + "/unix.socket"
         var socketStatus = stat()
         if stat(unixSocket, &socketStatus) == 0 { context.trust.trustUnixSocketGroup(socketStatus.st_gid) }
         notifier?.notify("READY=1\nSTATUS=Serving the API\nMAINPID=\(getpid())")
