@@ -104,11 +104,7 @@ struct Daemon {
         // Keep descriptors for the database, the store writer and the host commands of workers.
         serverConfiguration.maxConnections = max(64, FileDescriptorLimit.raiseToMaximum() - 256)
         serverConfiguration.bodySinkProvider = BerthAPI.bodySinkProvider(context)
-        do {
-            serverConfiguration.tls = try TLSContext(identity: identity)
-        } catch {
-            throw DaemonError("cannot set up TLS with \(stateDirectory)/server.crt: \(error)")
-        }
+        serverConfiguration.tls = identity
         let server = HTTPServer(
             configuration: serverConfiguration,
             responder: BerthAPI.responder(context, extra: extensions.endpoints(context)))

@@ -22,8 +22,10 @@ public struct ServerConfiguration: Sendable {
         (@Sendable (_ method: HTTPMethod, _ target: String, _ headers: HTTPHeaders) -> (any HTTPBodySink)?)?
     /// Time allowed from a request's first byte until its head is complete (slowloris defence).
     public var headerTimeoutMilliseconds: Int64 = 10_000
-    /// The identity and policy of `.tls` listeners; binding one without it fails.
-    public var tls: TLSContext?
+    /// The identity of `.tls` listeners; binding one without it fails. Its TLS context is made when
+    /// the first `.tls` listener is bound: a server that serves only its unix socket never sets up
+    /// OpenSSL's TLS side (about 2 MB of libssl and libcrypto it would touch and keep resident).
+    public var tls: TLSIdentity?
     /// Time allowed from accepting a `.tls` connection until its handshake is complete: a client
     /// that stalls mid-handshake holds a descriptor and OpenSSL's buffers, so it gets no longer
     /// than one that stalls mid-head.

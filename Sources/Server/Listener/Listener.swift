@@ -33,8 +33,10 @@ final class Listener: Sendable {
         self.ownsPath = ownsPath
     }
 
+    /// `tls` gives the context of a `.tls` address (nil: the server has no identity); it is asked
+    /// only for one, so a server without HTTPS listeners never sets up OpenSSL's TLS side.
     static func bind(
-        _ address: ListenAddress, token: UInt64, tls: TLSContext?, backlog: Int32 = 1024
+        _ address: ListenAddress, token: UInt64, tls: () throws(TLSError) -> TLSContext?, backlog: Int32 = 1024
     ) throws(SystemError) -> Listener {
         switch address {
         case .unix(let path, let mode):
@@ -56,14 +58,18 @@ final class Listener: Sendable {
             }
             return Listener(fd: fd, transport: .unix, address: address, bound: address, token: token)
         case .tcp(let host, let port), .tls(let host, let port):
-            let secure: Bool
+            var context: TLSContext?
             if case .tls = address {
-                guard tls != nil else {
+                do {
+                    context = try tls()
+                } catch {
+                    throw SystemError(
+                        "bind", errno: EINVAL,
+                        detail: "\(address): cannot set up TLS with the server certificate: \(error)")
+                }
+                guard context != nil else {
                     throw SystemError("bind", errno: EINVAL, detail: "\(address) needs a TLS identity")
                 }
-                secure = true
-            } else {
-                secure = false
             }
             guard var socketAddress = TCPAddress(host: host, port: port) else {
                 throw SystemError("bind", errno: EINVAL, detail: "\(address) is not a numeric address")
@@ -87,10 +93,10 @@ final class Listener: Sendable {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &localLength) }
             }
             let actualPort = TCPAddress.describe(local).port
-            if secure {
+            if let context {
                 return Listener(
                     fd: fd, transport: .tls, address: address, bound: .tls(host: host, port: actualPort), token: token,
-                    tls: tls)
+                    tls: context)
             }
             return Listener(
                 fd: fd, transport: .tcp, address: address, bound: .tcp(host: host, port: actualPort), token: token)
@@ -100,7 +106,7 @@ final class Listener: Sendable {
     /// Serves a socket passed by the service manager instead of binding one: an AF_UNIX socket as a
     /// unix listener, a TCP socket as an HTTPS listener.
     static func adopt(
-        _ socket: InheritedSocket, token: UInt64, tls: TLSContext?
+        _ socket: InheritedSocket, token: UInt64, tls: () throws(TLSError) -> TLSContext?
     ) throws(SocketActivationError) -> Listener {
         let kind = try socket.kind()
         // The loops accept until EAGAIN; systemd passes blocking sockets unless NonBlocking=yes.
@@ -116,12 +122,19 @@ final class Listener: Sendable {
             return Listener(
                 fd: socket.fd, transport: .unix, address: address, bound: address, token: token, ownsPath: false)
         case .tls(let host, let port):
-            guard let tls else {
+            let context: TLSContext?
+            do {
+                context = try tls()
+            } catch {
+                throw .unusableSocket(
+                    fd: socket.fd, name: socket.name, reason: "cannot set up TLS with the server certificate: \(error)")
+            }
+            guard let context else {
                 throw .unusableSocket(fd: socket.fd, name: socket.name, reason: "needs a TLS identity to serve HTTPS")
             }
             let address = ListenAddress.tls(host: host, port: port)
             return Listener(
-                fd: socket.fd, transport: .tls, address: address, bound: address, token: token, tls: tls,
+                fd: socket.fd, transport: .tls, address: address, bound: address, token: token, tls: context,
                 ownsPath: false)
         }
     }

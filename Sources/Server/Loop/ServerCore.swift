@@ -15,6 +15,8 @@ final class ServerCore: Sendable {
     let peerConnections = PeerConnectionCounts()
     /// Written to a connection refused because the server is at `maxConnections`.
     let overloadResponse: [UInt8]
+    /// The context of `.tls` listeners, made with the first of them (see `ServerConfiguration.tls`).
+    private let tlsContext = Mutex<TLSContext?>(nil)
 
     init(configuration: ServerConfiguration, responder: any HTTPResponder) {
         self.configuration = configuration
@@ -31,11 +33,25 @@ final class ServerCore: Sendable {
 
     func bind(_ address: ListenAddress) throws(SystemError) -> Listener {
         let token = nextListenerToken.subtract(1, ordering: .relaxed).oldValue
-        return try Listener.bind(address, token: token, tls: configuration.tls)
+        return try Listener.bind(address, token: token, tls: makeTLSContext)
     }
 
     func adopt(_ socket: InheritedSocket) throws(SocketActivationError) -> Listener {
         let token = nextListenerToken.subtract(1, ordering: .relaxed).oldValue
-        return try Listener.adopt(socket, token: token, tls: configuration.tls)
+        return try Listener.adopt(socket, token: token, tls: makeTLSContext)
+    }
+
+    var hasTLSContext: Bool { tlsContext.withLock { $0 != nil } }
+
+    /// The one TLS context of this server, made on first use; nil without an identity, which
+    /// `Listener` refuses for a `.tls` address.
+    func makeTLSContext() throws(TLSError) -> TLSContext? {
+        guard let identity = configuration.tls else { return nil }
+        return try tlsContext.withLock { (made: inout TLSContext?) throws(TLSError) -> TLSContext in
+            if let made { return made }
+            let context = try TLSContext(identity: identity)
+            made = context
+            return context
+        }
     }
 }

@@ -1,10 +1,37 @@
 import COpenSSL
+import Foundation
 import Testing
 
 @testable import Server
 
 /// The HTTPS policy as a client meets it: versions, suites, and the client certificate request.
 @Suite struct TLSContextTests {
+    @Test func theContextIsMadeWithTheFirstTLSListenerAndSharedByTheNext() throws {
+        var configuration = ServerConfiguration()
+        configuration.tls = TLSTestServer.identity
+        let core = ServerCore(configuration: configuration, responder: TLSTestResponder())
+        let path = "/tmp/berth-tls-lazy-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).socket"
+        let unix = try core.bind(.unix(path: path))
+        defer { unix.close() }
+        let plain = try core.bind(.tcp(host: "127.0.0.1", port: 0))
+        defer { plain.close() }
+        #expect(!core.hasTLSContext)
+
+        let first = try core.bind(.tls(host: "127.0.0.1", port: 0))
+        defer { first.close() }
+        let second = try core.bind(.tls(host: "127.0.0.1", port: 0))
+        defer { second.close() }
+        #expect(core.hasTLSContext)
+        #expect(first.tls != nil && first.tls === second.tls)
+        #expect(first.tls?.identity == TLSTestServer.identity)
+    }
+
+    @Test func aTLSListenerWithoutAnIdentityIsRefused() throws {
+        let core = ServerCore(configuration: ServerConfiguration(), responder: TLSTestResponder())
+        #expect(throws: SystemError.self) { _ = try core.bind(.tls(host: "127.0.0.1", port: 0)) }
+        #expect(!core.hasTLSContext)
+    }
+
     @Test func aModernClientGetsTLS13AndTheServersCertificate() async throws {
         try await withTLSTestServer { server in
             let client = try await server.client()

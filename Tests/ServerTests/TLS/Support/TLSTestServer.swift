@@ -23,7 +23,7 @@ final class TLSTestServer: Sendable {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var configuration = ServerConfiguration()
         configuration.loopCount = 2
-        configuration.tls = try TLSContext(identity: Self.identity)
+        configuration.tls = Self.identity
         let spoolDirectory = directory
         configuration.bodySinkProvider = { _, target, _ in
             target == "/spool" ? FileBodySink(directory: spoolDirectory, maxBytes: 64 << 20) : nil
