@@ -136,7 +136,7 @@ struct Daemon {
         if stat(unixSocket, &socketStatus) == 0 { context.trust.trustUnixSocketGroup(socketStatus.st_gid) }
         notifier?.notify("READY=1\nSTATUS=Serving the API\nMAINPID=\(getpid())")
         let watchdog = startWatchdog(watchdogSetting, notifier: notifier, server: server)
-        let trimmer = Task { await IdleMemoryTrimmer(database: database, operations: operations).run() }
+        let trimmer = Task { await IdleMemoryTrimmer(database: database, operations: operations, server: server).run() }
         logger.info(
             "berthd ready",
             [

@@ -1,25 +1,31 @@
 import CLinux
 import Foundation
 import Operations
+import Server
 import Store
 
 /// Gives memory back once the daemon has gone quiet: SQLite's page caches (a few MB per
 /// connection after a busy spell) and what glibc keeps of freed heap. A host daemon spends most of
-/// its life idle, and its resident size then is what admins see. Quiet means no operation was
-/// submitted, queued or running over two checks in a row; it trims once per quiet spell, so a busy
-/// daemon never pays for it and an idle one pays once.
+/// its life idle, and its resident size then is what admins see. Quiet means no request was
+/// served and no operation submitted, queued or running over two checks in a row (2-3 s): a read
+/// such as listing a thousand operations fills caches as much as a write does; it trims once per quiet spell,
+/// so a busy daemon never pays for it and an idle one pays once (a few ms of CPU). A check is two
+/// atomic loads, so checking every second costs nothing and memory comes back soon after the work.
 struct IdleMemoryTrimmer: Sendable {
-    /// What the daemon is doing: a count that changes with every submission, and whether anything
-    /// is queued or running now.
-    let activity: @Sendable () -> (submitted: Int64, busy: Bool)
+    /// What the daemon is doing: a count that grows with every request and every submitted
+    /// operation, and whether anything is queued or running now.
+    let activity: @Sendable () -> (work: Int64, busy: Bool)
     let trim: @Sendable () async -> Void
-    var interval: Duration = .seconds(3)
+    var interval: Duration = .seconds(1)
 
     /// The daemon's trimmer: its database, the queue's connections, then glibc's heap.
-    init(database: Database, operations: OperationManager) {
+    init(database: Database, operations: OperationManager, server: HTTPServer) {
         activity = {
             let gauges = operations.queueGauges()
-            return (operations.submittedCount, gauges.queued > 0 || gauges.running > 0)
+            return (
+                operations.submittedCount &+ Int64(truncatingIfNeeded: server.requestsReceived),
+                gauges.queued > 0 || gauges.running > 0
+            )
         }
         trim = {
             database.releaseMemory()
@@ -31,7 +37,7 @@ struct IdleMemoryTrimmer: Sendable {
     }
 
     init(
-        interval: Duration, activity: @escaping @Sendable () -> (submitted: Int64, busy: Bool),
+        interval: Duration, activity: @escaping @Sendable () -> (work: Int64, busy: Bool),
         trim: @escaping @Sendable () async -> Void
     ) {
         self.interval = interval
@@ -40,14 +46,14 @@ struct IdleMemoryTrimmer: Sendable {
     }
 
     func run() async {
-        var lastSeen = activity().submitted
+        var lastSeen = activity().work
         var quietChecks = 0
         var trimmed = false
         while !Task.isCancelled {
             try? await Task.sleep(for: interval)
             let now = activity()
-            if now.submitted != lastSeen || now.busy {
-                lastSeen = now.submitted
+            if now.work != lastSeen || now.busy {
+                lastSeen = now.work
                 quietChecks = 0
                 trimmed = false
                 continue

@@ -32,6 +32,9 @@ public final class HTTPServer: Sendable {
     /// Connections currently open across every loop.
     public var openConnections: Int { core.openConnections.load(ordering: .relaxed) }
 
+    /// Requests received since start, on every listener.
+    public var requestsReceived: UInt64 { core.nextRequestID.load(ordering: .relaxed) - 1 }
+
     /// Binds every address and serves every socket passed by the service manager (`adopting`: a unix
     /// socket as a unix listener, a TCP socket as HTTPS), then starts the loops. Returns the addresses
     /// listened on (TCP port 0 resolved), adopted ones last.

@@ -6,18 +6,18 @@ import Testing
 @Suite struct IdleMemoryTrimmerTests {
     /// A daemon's activity as the test scripts it, and the trims that happened.
     final class Script: Sendable {
-        let state = Mutex<(submitted: Int64, busy: Bool, trims: Int, checks: Int)>((0, false, 0, 0))
-        func activity() -> (submitted: Int64, busy: Bool) {
+        let state = Mutex<(work: Int64, busy: Bool, trims: Int, checks: Int)>((0, false, 0, 0))
+        func activity() -> (work: Int64, busy: Bool) {
             state.withLock { state in
                 state.checks += 1
-                return (state.submitted, state.busy)
+                return (state.work, state.busy)
             }
         }
         var trims: Int { state.withLock { $0.trims } }
         var checks: Int { state.withLock { $0.checks } }
-        func set(submitted: Int64? = nil, busy: Bool? = nil) {
+        func set(work: Int64? = nil, busy: Bool? = nil) {
             state.withLock { state in
-                if let submitted { state.submitted = submitted }
+                if let work { state.work = work }
                 if let busy { state.busy = busy }
             }
         }
@@ -54,8 +54,9 @@ import Testing
         script.set(busy: false)
         try await checks(script, 6)
         #expect(script.trims == 1)
-        // Submissions between two checks count as activity even when nothing is running at either.
-        script.set(submitted: 5)
+        // Requests or submissions between two checks count as activity even when nothing is
+        // running at either.
+        script.set(work: 5)
         try await checks(script, 1)
         let afterActivity = script.trims
         try await checks(script, 6)

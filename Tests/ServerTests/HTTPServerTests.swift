@@ -41,6 +41,7 @@ import Testing
                 let response = try await client.readResponse()
                 #expect(response.text == "POST /echo 1:\(index)")
             }
+            #expect(server.server.requestsReceived == 5)
         }
     }
 
