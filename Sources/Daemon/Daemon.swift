@@ -27,6 +27,8 @@ struct Daemon {
             atPath: stateDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o711])
         let lock = try StateDirectoryLock(stateDirectory: stateDirectory)
         let signals = SignalWaiter()
+        let runtimes = HostRuntimes.detect(stateDirectory: stateDirectory)
+        async let runtimeVersions = runtimes.versions()
 
         let databasePath = stateDirectory + "/berth.db"
         let database: Database
@@ -56,7 +58,6 @@ struct Daemon {
             throw DaemonError("cannot open the image store in \(stateDirectory)/images: \(error)")
         }
         let lifecycle = LifecycleEmitter()
-        let runtimes = await HostRuntimes.detect(stateDirectory: stateDirectory)
         if runtimes.virtualMachines == nil {
             logger.warn("virtual machines disabled: qemu-system-x86_64 is not installed")
         }
@@ -95,7 +96,8 @@ struct Daemon {
                 info: runtimes.describe(
                     ServerInfo(
                         host: host, addresses: httpsAddresses, certificate: identity.certificatePEM,
-                        certificateFingerprint: identity.fingerprint)),
+                        certificateFingerprint: identity.fingerprint),
+                    versions: await runtimeVersions),
                 config: config),
             operations: operations, images: images, instances: instances,
             lifecycle: lifecycle)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import sqlite3
 import socket
@@ -82,6 +83,18 @@ def test_curl_get_1_0_is_a_sync_envelope_in_lxd_field_order(berthd):
     assert environment["project"] == "default"
     assert environment["server_clustered"] is False
     assert environment["addresses"] == []
+
+
+def test_get_1_0_names_the_runtimes_and_their_versions_as_their_tools_report_them(berthd):
+    environment = berthd.request("GET", "/1.0").json["metadata"]["environment"]
+    lxc = subprocess.run(["lxc-start", "--version"], capture_output=True, text=True, check=True).stdout.strip()
+    qemu = shutil.which("qemu-system-x86_64")
+    if qemu is None:
+        assert (environment["driver"], environment["driver_version"]) == ("lxc", lxc)
+        return
+    banner = subprocess.run([qemu, "--version"], capture_output=True, text=True, check=True).stdout
+    qemu_version = banner.split()[3]
+    assert (environment["driver"], environment["driver_version"]) == ("lxc | qemu", f"{lxc} | {qemu_version}")
 
 
 def test_etag_is_stable_between_requests(berthd):
