@@ -12,10 +12,11 @@ public protocol InstanceExecDriver: InstanceDriver {
     /// on three pipes otherwise.
     func exec(_ request: ExecRequest, output: @escaping ExecProcess.OutputSink) throws -> ExecProcess
 
-    /// Throws when commands cannot run in the running instance now, with the message the client
-    /// should see (a virtual machine without its agent: LXD's `VM agent isn't currently running`).
-    /// The API asks before it queues an exec, so such a request is refused with a 400 at once.
-    func checkExec(name: String) async throws
+    /// Throws when commands cannot run in the running instance now, or not as `user`:`group`, with
+    /// the message the client should see (a virtual machine without its agent: LXD's `VM agent
+    /// isn't currently running`). The API asks before it queues an exec, so such a request is
+    /// refused with a 400 at once.
+    func checkExec(name: String, user: UInt32, group: UInt32) async throws
 
     /// Attaches to the instance's console on a pseudo-terminal of `size`.
     func console(name: String, size: TerminalSize, output: @escaping ExecProcess.OutputSink) throws -> ExecProcess

@@ -61,7 +61,7 @@ extension InstanceService {
         }
         try await requireRunning(row)
         do {
-            try await execDriver(row).checkExec(name: row.name)
+            try await execDriver(row).checkExec(name: row.name, user: parameters.user, group: parameters.group)
         } catch let error as InstanceError {
             throw error
         } catch {

@@ -101,6 +101,16 @@ def test_vm_lifecycle_with_the_lxc_cli(vm_daemon):
     assert result.stdout.startswith("Linux ")
     failing = berthd.lxc("exec", "v1", "--", "sh", "-c", "echo out; echo err >&2; exit 3")
     assert (failing.stdout, failing.stderr, failing.returncode) == ("out\n", "err\n", 3)
+    # The agent cannot change its ids: a command for another user is refused, not run as root.
+    def operations() -> int:
+        return sum(len(ids) for ids in berthd.request("GET", "/1.0/operations").json["metadata"].values())
+
+    before = operations()
+    as_user = berthd.lxc("exec", "v1", "--user", "1000", "--", "id", "-u")
+    assert as_user.returncode != 0 and as_user.stdout == ""
+    assert "runs commands as root only, not as user 1000 and group 0" in as_user.stderr
+    assert operations() == before
+    assert lxc_ok(berthd, "exec", "v1", "--user", "0", "--", "id", "-u").strip() == "0"
 
     log = lxc_ok(berthd, "console", "v1", "--show-log")
     assert "Linux version" in log and "BERTH-VM-READY" in log

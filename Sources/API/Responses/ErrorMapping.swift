@@ -36,7 +36,7 @@ public enum ErrorMapping {
             }
         case let error as QEMUDriverError:
             switch error {
-            case .agentNotRunning, .snapshotOfRunningVM, .fileAccessUnsupported:
+            case .agentNotRunning, .snapshotOfRunningVM, .fileAccessUnsupported, .execAsUserUnsupported:
                 return APIError(.badRequest, error.description)
             case .bootFailed, .missingBootFile, .pathTooLong:
                 return APIError(.internalServerError, error.description)

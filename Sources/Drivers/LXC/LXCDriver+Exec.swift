@@ -25,7 +25,7 @@ extension LXCDriver: InstanceExecDriver {
     }
 
     /// A running container can always run commands: `lxc-attach` needs nothing inside it.
-    public func checkExec(name: String) async throws {}
+    public func checkExec(name: String, user: UInt32, group: UInt32) async throws {}
 
     /// `lxc-console` on the container's console (tty 0), with its escape moved off Ctrl-a, which
     /// the `lxc` client already uses to detach (Ctrl-a q) before anything reaches us.

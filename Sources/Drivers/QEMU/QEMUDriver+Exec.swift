@@ -9,8 +9,8 @@ extension QEMUDriver: InstanceExecDriver {
 
     /// The agent was asked before the exec was queued (`checkExec`); asking again here would block
     /// the calling task's thread for up to the ping timeout. An agent gone since makes the helper
-    /// exit 255 with the reason on stderr. The agent runs commands as root, whatever `user` and
-    /// `group` say, and the command's output arrives when it ends. `kill()` ends the helper only:
+    /// exit 255 with the reason on stderr. The agent runs commands as root (`checkExec` refuses
+    /// any other `user` or `group`), and the command's output arrives when it ends. `kill()` ends the helper only:
     /// the agent has no way to stop a command it started.
     public func exec(_ request: ExecRequest, output: @escaping ExecProcess.OutputSink) throws -> ExecProcess {
         try Self.validate(name: request.instance)
@@ -22,10 +22,13 @@ extension QEMUDriver: InstanceExecDriver {
             environment: Self.helperEnvironment, directory: "/", terminal: request.terminal, output: output)
     }
 
-    /// Throws `notRunning` for a stopped VM and `agentNotRunning` when its agent does not answer a
-    /// ping in time.
-    public func checkExec(name: String) async throws {
+    /// Throws `notRunning` for a stopped VM, `agentNotRunning` when its agent does not answer a
+    /// ping in time, and `execAsUserUnsupported` for a user or group other than root's: the guest
+    /// agent is a busybox shell with no way to change its ids, and running the command as root
+    /// instead of the user asked for would be worse than refusing.
+    public func checkExec(name: String, user: UInt32, group: UInt32) async throws {
         try Self.validate(name: name)
+        guard user == 0, group == 0 else { throw QEMUDriverError.execAsUserUnsupported(user: user, group: group) }
         let vm = files(name)
         try await OffPool.run {
             guard FileStatus.isDirectory(vm.directory) else { throw InstanceDriverError.notFound(name) }

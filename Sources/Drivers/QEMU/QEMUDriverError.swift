@@ -10,6 +10,8 @@ public enum QEMUDriverError: Error, Equatable, CustomStringConvertible {
     case snapshotOfRunningVM
     /// `/files` works on containers only.
     case fileAccessUnsupported
+    /// Exec as another user or group than root's: the guest agent cannot change its ids.
+    case execAsUserUnsupported(user: UInt32, group: UInt32)
     /// The VM has no kernel or initrd to boot (made empty, or from an incomplete image).
     case missingBootFile(String)
     /// A socket path in the VM's directory is longer than a unix socket address can be.
@@ -24,6 +26,9 @@ public enum QEMUDriverError: Error, Equatable, CustomStringConvertible {
         case .snapshotOfRunningVM:
             return "Snapshots of running virtual machines are not supported: stop the instance first"
         case .fileAccessUnsupported: return "File access is not supported for virtual machines"
+        case .execAsUserUnsupported(let user, let group):
+            return
+                "The VM agent runs commands as root only, not as user \(user) and group \(group): leave user and group unset"
         case .missingBootFile(let path): return "The virtual machine cannot boot: \(path) is missing"
         case .pathTooLong(let path): return "The socket path \(path) is too long for a unix socket"
         }

@@ -44,7 +44,10 @@ struct QEMUDriverTests {
         try await driver.unfreeze(name: "v1", log: log.sink)
         #expect(try await driver.state(name: "v1").status == .running)
 
-        try await driver.checkExec(name: "v1")
+        try await driver.checkExec(name: "v1", user: 0, group: 0)
+        await #expect(throws: QEMUDriverError.execAsUserUnsupported(user: 1000, group: 0)) {
+            try await driver.checkExec(name: "v1", user: 1000, group: 0)
+        }
         let agent = driver.files("v1").agentSocket
         let uname = try await agentExec(agent, ExecRequest(instance: "v1", command: ["uname", "-a"]))
         #expect(uname.code == 0)
