@@ -113,7 +113,7 @@ import Testing
             let silent = try TLSTestClient.connect(port: server.port, receiveTimeoutSeconds: 30)
             defer { close(silent) }
             for fd in [stalled, silent] {
-                let received = try await TLSTestClient.onThread {
+                let received = try await onOwnThread {
                     var byte: UInt8 = 0
                     return recv(fd, &byte, 1, 0)
                 }
@@ -136,7 +136,7 @@ import Testing
             defer { close(fd) }
             let request = Array("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n".utf8)
             _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
-            let received = try await TLSTestClient.onThread {
+            let received = try await onOwnThread {
                 var bytes = [UInt8](repeating: 0, count: 4096)
                 var all: [UInt8] = []
                 while true {

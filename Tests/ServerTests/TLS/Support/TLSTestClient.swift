@@ -9,9 +9,9 @@ import HTTP
 /// (protocol versions, cipher suites, a client certificate) and see exactly how it ends (a clean
 /// close_notify or a bare EOF).
 ///
-/// Reads block, so the async wrappers run them on a thread of their own (see `RawClient`).
+/// Reads block, so the async wrappers run them on a thread of their own (`onOwnThread`).
 /// `@unchecked Sendable`: each test drives its client from one place, one call at a time.
-final class TLSTestClient: @unchecked Sendable {
+final class TLSTestClient: ByteStreamClient, @unchecked Sendable {
     struct Options {
         var certificate: TLSIdentity?
         var minVersion: Int32 = TLS1_2_VERSION
@@ -24,13 +24,7 @@ final class TLSTestClient: @unchecked Sendable {
         var receiveTimeoutSeconds = 5
     }
 
-    enum ClientError: Error, Equatable {
-        case connect(Int32)
-        case handshake([String])
-        case closed
-        case timeout
-        case malformed(String)
-    }
+    typealias ClientError = TestClientError
 
     /// How the server ended the connection, as the client saw it.
     enum Ending: Equatable {
@@ -42,8 +36,8 @@ final class TLSTestClient: @unchecked Sendable {
     let fd: Int32
     private let context: OpaquePointer
     private let ssl: OpaquePointer
-    private var reader = HTTPResponseReader()
-    private var frameDecoder: WebSocketFrameDecoder?
+    var reader = HTTPResponseReader()
+    var frameDecoder: WebSocketFrameDecoder?
     private(set) var ending: Ending = .stillOpen
 
     init(port: UInt16, options: Options = Options()) throws {
@@ -125,8 +119,6 @@ final class TLSTestClient: @unchecked Sendable {
         return TLSFingerprint.sha256Hex(TLSIdentity.der(of: certificate))
     }
 
-    func send(_ text: String) { send(Array(text.utf8)) }
-
     func send(_ bytes: [UInt8]) {
         var offset = 0
         while offset < bytes.count {
@@ -142,7 +134,7 @@ final class TLSTestClient: @unchecked Sendable {
     func sendCloseNotify() { _ = SSL_shutdown(ssl) }
 
     /// The next decrypted bytes; nil once the server has closed.
-    private func receive() throws -> [UInt8]? {
+    func receive() throws -> [UInt8]? {
         guard ending == .stillOpen else { return nil }
         var chunk = [UInt8](repeating: 0, count: 65536)
         ERR_clear_error()
@@ -160,50 +152,10 @@ final class TLSTestClient: @unchecked Sendable {
         return nil
     }
 
-    func readBytes(_ count: Int) throws -> [UInt8] {
-        try parsing { try reader.readBytes(count, receive) }
-    }
-
-    func readResponseNow() throws -> RawClient.Response {
-        try parsing { try reader.readResponse(headOnly: false, receive) }
-    }
-
-    /// The shared reader's failures as this client's errors.
-    private func parsing<T>(_ body: () throws -> T) throws -> T {
-        do {
-            return try body()
-        } catch HTTPResponseReader.Failure.closed {
-            throw ClientError.closed
-        } catch HTTPResponseReader.Failure.malformed(let text) {
-            throw ClientError.malformed(text)
-        }
-    }
-
     /// Reads until the server closes and says how it did.
     func readToEndNow() throws -> Ending {
         while try reader.fill(receive) {}
         return ending
-    }
-
-    func sendFrame(opcode: WebSocketOpcode, payload: [UInt8]) {
-        var bytes: [UInt8] = []
-        WebSocketFrameEncoder.encode(
-            WebSocketFrame(fin: true, opcode: opcode, payload: payload), maskingKey: (0x11, 0x22, 0x33, 0x44),
-            into: &bytes)
-        send(bytes)
-    }
-
-    func readFrameNow() throws -> WebSocketFrame {
-        if frameDecoder == nil {
-            frameDecoder = WebSocketFrameDecoder(maxFrameSize: 1 << 24, requireMaskedFrames: false)
-            frameDecoder?.append(reader.buffer)
-            reader.buffer.removeAll()
-        }
-        while true {
-            if let frame = try frameDecoder?.next() { return frame }
-            guard let bytes = try receive() else { throw ClientError.closed }
-            frameDecoder?.append(bytes)
-        }
     }
 
     func request(_ text: String) async throws -> RawClient.Response {
@@ -211,22 +163,12 @@ final class TLSTestClient: @unchecked Sendable {
         return try await readResponse()
     }
 
-    func readResponse() async throws -> RawClient.Response { try await onThread { try self.readResponseNow() } }
-    func readFrame() async throws -> WebSocketFrame { try await onThread { try self.readFrameNow() } }
-    func readToEnd() async throws -> Ending { try await onThread { try self.readToEndNow() } }
+    func readResponse() async throws -> RawClient.Response { try await onOwnThread { try self.readResponseNow() } }
+    func readFrame() async throws -> WebSocketFrame { try await onOwnThread { try self.readFrameNow() } }
+    func readToEnd() async throws -> Ending { try await onOwnThread { try self.readToEndNow() } }
 
     /// Connects and handshakes off the cooperative pool: the server's handler tasks need it.
     static func open(port: UInt16, options: Options = Options()) async throws -> TLSTestClient {
-        try await onThread { try TLSTestClient(port: port, options: options) }
-    }
-
-    private func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await Self.onThread(body)
-    }
-
-    static func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread { continuation.resume(with: Result { try body() }) }.start()
-        }
+        try await onOwnThread { try TLSTestClient(port: port, options: options) }
     }
 }
