@@ -31,30 +31,22 @@ while [[ $# -gt 0 ]]; do
     shift
 done
 source "$root/scripts/lib/bench-lxd.sh"
+source "$root/scripts/lib/bench-berthd.sh"
 alias=berth-bench-idle
 
-work="$(mktemp -d /tmp/berth-bench-idle-XXXXXX)"
-chmod 711 "$work"  # unprivileged containers' root must reach its rootfs
-pid=""
-delete_all() {
-    LXD_DIR="$1" lxc list --format csv -c n 2>/dev/null | grep '^idle-' | xargs -r -n 8 -P 4 \
-        env LXD_DIR="$1" lxc delete --force >/dev/null 2>&1 || true
-}
 cleanup() {
-    if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
-        delete_all "$work/state"
-        kill "$pid"; wait "$pid" 2>/dev/null || true
-    fi
+    bench_berthd_stop
     if [[ -n "$lxd_dir" ]]; then
-        delete_all "$lxd_dir"
+        # LXD's own instances other than this benchmark's are left alone.
+        LXD_DIR="$lxd_dir" lxc list --format csv -c n 2>/dev/null | grep '^idle-' | xargs -r -n 8 -P 4 \
+            env LXD_DIR="$lxd_dir" lxc delete --force >/dev/null 2>&1 || true
         LXD_DIR="$lxd_dir" lxc image delete "$alias" >/dev/null 2>&1 || true
     fi
-    rm -rf "$work"
+    if [[ -n "$work" ]]; then rm -rf "$work"; fi
 }
 trap cleanup EXIT
 
-FAST_INIT=1 bash scripts/build-busybox-image.sh "$work/image" >/dev/null
-image="$work/image/busybox-fastinit.tar.gz"
+bench_berthd_workdir idle
 # The binary deploy/setup.sh and deploy/install.sh deploy (static Swift runtime, .build/static),
 # or BERTHD=path.
 if [[ -n "${BERTHD:-}" ]]; then
@@ -63,10 +55,7 @@ else
     swift build -c release --static-swift-stdlib --product berthd --scratch-path .build/static >&2
     berthd="$(swift build -c release --static-swift-stdlib --scratch-path .build/static --show-bin-path)/berthd"
 fi
-"$berthd" --state-dir "$work/state" --log-level warn 2>"$work/berthd.log" &
-pid=$!
-"$berthd" waitready --state-dir "$work/state" --timeout 30
-LXD_DIR="$work/state" lxc image import "$image" --alias "$alias" >/dev/null
+bench_berthd_start "$berthd" "$alias"
 
 if [[ $use_lxd -eq 1 ]] && bench_lxd_start; then bench_lxd_import "$image" "$alias"; fi
 

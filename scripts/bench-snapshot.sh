@@ -30,36 +30,25 @@ while [[ $# -gt 0 ]]; do
     shift
 done
 source "$root/scripts/lib/bench-lxd.sh"
+source "$root/scripts/lib/bench-berthd.sh"
 alias=berth-bench-fast
 
-work="$(mktemp -d /tmp/berth-bench-snap-XXXXXX)"
-chmod 711 "$work"  # unprivileged containers' root must reach its rootfs
-pid=""
 cleanup() {
-    if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
-        LXD_DIR="$work/state" lxc list --format csv -c n 2>/dev/null | while read -r name; do
-            LXD_DIR="$work/state" lxc delete --force "$name" >/dev/null 2>&1 || true
-        done
-        kill "$pid"; wait "$pid" 2>/dev/null || true
-    fi
+    bench_berthd_stop
     if [[ $use_lxd -eq 1 ]]; then
         LXD_DIR="$(dirname "$lxd_socket")" lxc delete --force bench-snap-lxd >/dev/null 2>&1 || true
         LXD_DIR="$(dirname "$lxd_socket")" lxc image delete "$alias" >/dev/null 2>&1 || true
     fi
-    rm -rf "$work"
+    if [[ -n "$work" ]]; then rm -rf "$work"; fi
 }
 trap cleanup EXIT
 
-FAST_INIT=1 bash scripts/build-busybox-image.sh "$work/image" >/dev/null
-image="$work/image/busybox-fastinit.tar.gz"
+bench_berthd_workdir snap
 if [[ -z "$berthd" ]]; then
     swift build -c release --product berthd >&2
     berthd="$(swift build -c release --show-bin-path)/berthd"
 fi
-"$berthd" --state-dir "$work/state" --log-level warn 2>"$work/berthd.log" &
-pid=$!
-"$berthd" waitready --state-dir "$work/state" --timeout 30
-LXD_DIR="$work/state" lxc image import "$image" --alias "$alias" >/dev/null
+bench_berthd_start "$berthd" "$alias"
 
 if [[ $use_lxd -eq 1 ]] && bench_lxd_start; then bench_lxd_import "$image" "$alias"; fi
 
