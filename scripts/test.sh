@@ -11,6 +11,9 @@
 #   lint     swift format lint --strict over the Swift sources and Swift test folders
 #   openapi  specs/openapi.yaml parses and is a valid OpenAPI 3.1 document
 #   e2e      the pytest suite in Tests/EndToEnd against .build/debug/berthd
+#   deploy   the README's first command, deploy/setup.sh, on a state directory of its own: it builds
+#            the deployed binary (release, static Swift runtime, in .build/static), starts it and
+#            waits; then lxc reads it, a second run changes nothing, --status and --stop work
 #   fuzz     scripts/fuzz.sh $FUZZ_SECONDS (default 60 per target, four targets), when that script exists
 # A failing stage does not hide the others (unit and e2e are skipped when the build fails);
 # the summary at the end lists every stage, and the exit status is non-zero if any stage failed.
@@ -136,6 +139,36 @@ e2e() {
         "$venv/bin/python" -m pytest Tests/EndToEnd -v -ra "${pytest_args[@]}"
 }
 
+# Helpers of deploy_check; `setup`, `dir` and `binary` are its locals (bash scopes dynamically).
+deploy_lxc_reads_it() { LXD_DIR="$dir/state" lxc info | grep -q '^  server: berth$'; }
+deploy_second_run_changes_nothing() { "${setup[@]}" | grep -q 'already running'; }
+deploy_not_running() { ! "${setup[@]}" --status; }
+# The idle-memory figures depend on it (see Package.swift).
+deploy_has_packed_relocations() { readelf -d "$binary" | grep -q RELR; }
+
+deploy_check() {
+    local dir status=0 binary="$root/.build/static/release/berthd"
+    dir="$(mktemp -d /tmp/berth-deploy-XXXXXX)"
+    local setup=(env BERTH_STATE_DIR="$dir/state" BERTH_LOG="$dir/berthd.log" BERTH_PID_FILE="$dir/berthd.pid"
+        bash "$root/deploy/setup.sh")
+    check() {
+        local what="$1"; shift
+        if "$@"; then echo "ok: $what"; else echo "FAILED: $what" >&2; status=1; fi
+    }
+    check "deploy/setup.sh builds and starts berthd" "${setup[@]}"
+    if [[ $status -eq 0 ]]; then
+        check "lxc info reads the started berthd" deploy_lxc_reads_it
+        check "a second run finds it running and changes nothing" deploy_second_run_changes_nothing
+        check "--status says it runs" "${setup[@]}" --status
+        check "the binary has packed relative relocations" deploy_has_packed_relocations
+    fi
+    check "--stop stops it" "${setup[@]}" --stop
+    check "--status then says it does not run" deploy_not_running
+    if [[ $status -ne 0 && -f "$dir/berthd.log" ]]; then tail -n 20 "$dir/berthd.log" >&2; fi
+    rm -rf "$dir"
+    return $status
+}
+
 if [[ $deps -eq 1 ]]; then
     stage deps install_deps
 else
@@ -161,6 +194,8 @@ if [[ $build_ok -eq 1 ]]; then
 else
     skip e2e "build failed"
 fi
+
+stage deploy deploy_check
 
 if [[ $fuzz -eq 0 ]]; then
     skip fuzz "--no-fuzz"
