@@ -140,11 +140,21 @@ e2e() {
 }
 
 # Helpers of deploy_check; `setup`, `dir` and `binary` are its locals (bash scopes dynamically).
-deploy_lxc_reads_it() { LXD_DIR="$dir/state" lxc info | grep -q '^  server: berth$'; }
-deploy_second_run_changes_nothing() { "${setup[@]}" | grep -q 'already running'; }
+deploy_lxc_reads_it() {
+    local output
+    output="$(LXD_DIR="$dir/state" lxc info)" && grep -qx '  server: berth' <<<"$output"
+}
+# Whole output first: `grep -q` would quit at the match and, under pipefail, fail setup.sh's last writes.
+deploy_second_run_changes_nothing() {
+    local output
+    output="$("${setup[@]}")" && [[ "$output" == *"already running"* ]]
+}
 deploy_not_running() { ! "${setup[@]}" --status; }
 # The idle-memory figures depend on it (see Package.swift).
-deploy_has_packed_relocations() { readelf -d "$binary" | grep -q RELR; }
+deploy_has_packed_relocations() {
+    local output
+    output="$(readelf -d "$binary")" && grep -q RELR <<<"$output"
+}
 
 deploy_check() {
     local dir status=0 binary="$root/.build/static/release/berthd"
