@@ -8,7 +8,21 @@ import Testing
     /// A datagram socket standing in for systemd's notify socket.
     final class Listener {
         let fd: Int32
+        let path: String
+        /// A file under the temporary directory, removed with the listener; nil for an abstract name.
+        private var file: String?
+
+        /// On a new file under the temporary directory named `prefix`-something.
+        convenience init(temporaryNamed prefix: String) {
+            self.init(
+                path: FileManager.default.temporaryDirectory.appendingPathComponent(
+                    "\(prefix)-\(UUID().uuidString.prefix(8))"
+                ).path)
+            file = path
+        }
+
         init(path: String) {
+            self.path = path
             fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
             var address = sockaddr_un()
             address.sun_family = sa_family_t(AF_UNIX)
@@ -20,7 +34,10 @@ import Testing
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
             }
         }
-        deinit { close(fd) }
+        deinit {
+            close(fd)
+            if let file { unlink(file) }
+        }
         func receive(timeoutMilliseconds: Int = 2_000) -> String? {
             var timeout = timeval(tv_sec: timeoutMilliseconds / 1000, tv_usec: (timeoutMilliseconds % 1000) * 1000)
             setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
@@ -31,12 +48,8 @@ import Testing
     }
 
     @Test func sendsToAPathSocket() {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "notify-\(UUID().uuidString.prefix(8))"
-        ).path
-        defer { unlink(path) }
-        let listener = Listener(path: path)
-        let notifier = SystemdNotifier(environment: ["NOTIFY_SOCKET": path])
+        let listener = Listener(temporaryNamed: "notify")
+        let notifier = SystemdNotifier(environment: ["NOTIFY_SOCKET": listener.path])
         #expect(notifier?.notify("READY=1") == true)
         #expect(listener.receive() == "READY=1")
     }

@@ -22,12 +22,8 @@ import Testing
     }
 
     @Test func pingsEveryHalfTimeoutUntilStopped() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "watchdog-\(UUID().uuidString.prefix(8))"
-        ).path
-        defer { unlink(path) }
-        let listener = SystemdNotifierTests.Listener(path: path)
-        let notifier = try #require(SystemdNotifier(environment: ["NOTIFY_SOCKET": path]))
+        let listener = SystemdNotifierTests.Listener(temporaryNamed: "watchdog")
+        let notifier = try #require(SystemdNotifier(environment: ["NOTIFY_SOCKET": listener.path]))
         let watchdog = SystemdWatchdog(notifier: notifier, timeout: .milliseconds(200))
         #expect(watchdog.interval == .milliseconds(100))
         let started = ContinuousClock.now
@@ -41,12 +37,8 @@ import Testing
     }
 
     @Test func anUnhealthyDaemonIsNotPinged() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "watchdog-\(UUID().uuidString.prefix(8))"
-        ).path
-        defer { unlink(path) }
-        let listener = SystemdNotifierTests.Listener(path: path)
-        let notifier = try #require(SystemdNotifier(environment: ["NOTIFY_SOCKET": path]))
+        let listener = SystemdNotifierTests.Listener(temporaryNamed: "watchdog")
+        let notifier = try #require(SystemdNotifier(environment: ["NOTIFY_SOCKET": listener.path]))
         let healthy = Atomic<Bool>(false)
         let watchdog = SystemdWatchdog(notifier: notifier, timeout: .milliseconds(100)) {
             healthy.load(ordering: .relaxed)
