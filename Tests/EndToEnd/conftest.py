@@ -385,6 +385,10 @@ class Berthd:
                 waiter.wait()
             waiter.stdout.close()
 
+    def must_exit_cleanly(self) -> bool:
+        """Whether a SIGTERM now must end the process with status 0 (asked before stopping it)."""
+        return True
+
     def stop(self, sig: int = signal.SIGTERM, grace: float = STOP_GRACE_SECONDS, by_test: bool = True) -> int:
         """Signals the daemon and waits; SIGKILL after `grace` seconds. Returns the exit status
         (negative: killed by that signal)."""
@@ -462,31 +466,22 @@ def berthd_binary() -> Path:
         pytest.fail(str(error), pytrace=False)
 
 
-@pytest.fixture
-def berthd_factory(request, berthd_binary):
-    daemons: list[Berthd] = []
-    request.node.stash[_DAEMONS] = daemons
+def daemon_root(prefix: str = "berth-e2e-") -> Path:
+    """A new directory for one daemon's state, under /tmp."""
+    root = Path(tempfile.mkdtemp(prefix=prefix))
+    # Unprivileged containers' mapped root must be able to traverse to their rootfs.
+    root.chmod(0o711)
+    return root
 
-    def start(
-        listen: bool = False, env: dict | None = None, args=(), wait: bool = True, binary: Path | None = None
-    ) -> Berthd:
-        root = Path(tempfile.mkdtemp(prefix="berth-e2e-"))
-        # Unprivileged containers' mapped root must be able to traverse to their rootfs.
-        root.chmod(0o711)
-        daemon = Berthd(
-            binary=binary or berthd_binary, root=root, listen=("127.0.0.1", free_tcp_port()) if listen else None,
-            env=env, args=tuple(args),
-        )
-        daemons.append(daemon)
-        daemon.start(wait=wait)
-        return daemon
 
-    yield start
-
+def stop_test_daemons(daemons) -> None:
+    """After a test: stops each daemon it started, removes its containers and directories, and
+    fails the test if one died during it or did not exit 0 on SIGTERM."""
     problems = []
     for daemon in daemons:
         if daemon.process is None:
             continue
+        must_exit_cleanly = daemon.must_exit_cleanly()
         died = daemon.process.poll() is not None and not daemon.stopped_by_test
         returncode = daemon.stop(by_test=False)
         daemon._final_log = daemon.log
@@ -496,10 +491,30 @@ def berthd_factory(request, berthd_binary):
             continue
         if died:
             problems.append(f"berthd (pid {daemon.pid}) died during the test with status {returncode}")
-        elif returncode != 0:
+        elif must_exit_cleanly and returncode != 0:
             problems.append(f"berthd (pid {daemon.pid}) exited with status {returncode} on SIGTERM, not 0")
     if problems:
         pytest.fail("; ".join(problems), pytrace=False)
+
+
+@pytest.fixture
+def berthd_factory(request, berthd_binary):
+    daemons: list[Berthd] = []
+    request.node.stash[_DAEMONS] = daemons
+
+    def start(
+        listen: bool = False, env: dict | None = None, args=(), wait: bool = True, binary: Path | None = None
+    ) -> Berthd:
+        daemon = Berthd(
+            binary=binary or berthd_binary, root=daemon_root(), listen=("127.0.0.1", free_tcp_port()) if listen else None,
+            env=env, args=tuple(args),
+        )
+        daemons.append(daemon)
+        daemon.start(wait=wait)
+        return daemon
+
+    yield start
+    stop_test_daemons(daemons)
 
 
 @pytest.fixture

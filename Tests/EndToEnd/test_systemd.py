@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import _DAEMONS, REPO, Berthd, HTTPConnection, free_tcp_port
+from conftest import _DAEMONS, REPO, Berthd, HTTPConnection, daemon_root, free_tcp_port, stop_test_daemons
 
 ACTIVATE = shutil.which("systemd-socket-activate")
 ANALYZE = shutil.which("systemd-analyze")
@@ -45,6 +45,13 @@ class ActivatedBerthd(Berthd):
         for name, value in (self.env or {}).items():
             command += ["-E", f"{name}={value}"]
         return command + super().command()
+
+    def must_exit_cleanly(self) -> bool:
+        # Stopped before it exec'd berthd, the activator itself answers the SIGTERM.
+        try:
+            return self.process.poll() is None and Path(f"/proc/{self.pid}/comm").read_text().strip() == "berthd"
+        except FileNotFoundError:
+            return False
 
     def exec_done(self, timeout: float = 30) -> bool:
         """Whether the activator has exec'd berthd in its process."""
@@ -67,9 +74,7 @@ def activated(request, berthd_binary):
 
     def start(activate_args, env=None, args=()) -> ActivatedBerthd:
         """`activate_args` may be a function of the daemon, for paths inside its directories."""
-        root = Path(tempfile.mkdtemp(prefix="berth-e2e-sd-"))
-        root.chmod(0o711)
-        daemon = ActivatedBerthd(binary=berthd_binary, root=root, env=env, args=tuple(args))
+        daemon = ActivatedBerthd(binary=berthd_binary, root=daemon_root("berth-e2e-sd-"), env=env, args=tuple(args))
         if callable(activate_args):
             activate_args = activate_args(daemon)
         daemon.activate_args = tuple(str(arg) for arg in activate_args)
@@ -78,26 +83,7 @@ def activated(request, berthd_binary):
         return daemon
 
     yield start
-
-    problems = []
-    for daemon in daemons:
-        if not isinstance(daemon, ActivatedBerthd) or daemon.process is None:
-            continue
-        exec_done = daemon.process.poll() is None and Path(f"/proc/{daemon.pid}/comm").exists() and (
-            Path(f"/proc/{daemon.pid}/comm").read_text().strip() == "berthd"
-        )
-        died = daemon.process.poll() is not None and not daemon.stopped_by_test
-        returncode = daemon.stop(by_test=False)
-        daemon._final_log = daemon.log
-        shutil.rmtree(daemon.root, ignore_errors=True)
-        if daemon.stopped_by_test:
-            continue
-        if died:
-            problems.append(f"berthd (pid {daemon.pid}) died during the test with status {returncode}")
-        elif exec_done and returncode != 0:
-            problems.append(f"berthd (pid {daemon.pid}) exited with status {returncode} on SIGTERM, not 0")
-    if problems:
-        pytest.fail("; ".join(problems), pytrace=False)
+    stop_test_daemons([daemon for daemon in daemons if isinstance(daemon, ActivatedBerthd)])
 
 
 class NotifySocket:
