@@ -48,12 +48,9 @@ public struct SocketActivation: Sendable, Equatable {
     /// whatever the outcome (as `sd_listen_fds(1)` does), and marks each descriptor close-on-exec so
     /// the host commands berthd spawns never inherit a listening socket.
     public static func takeFromProcess() throws(SocketActivationError) -> SocketActivation? {
-        var environment: [String: String] = [:]
-        for name in variables {
-            if let value = getenv(name) { environment[name] = String(cString: value) }
-            unsetenv(name)
+        guard let activation = try parse(environment: ProcessEnvironment.take(variables), pid: getpid()) else {
+            return nil
         }
-        guard let activation = try parse(environment: environment, pid: getpid()) else { return nil }
         for socket in activation.sockets {
             let flags = fcntl(socket.fd, F_GETFD)
             guard flags >= 0, fcntl(socket.fd, F_SETFD, flags | FD_CLOEXEC) == 0 else {

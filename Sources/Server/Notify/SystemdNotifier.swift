@@ -19,10 +19,7 @@ public struct SystemdNotifier: Sendable {
     /// Reads NOTIFY_SOCKET and unsets it, as sd_notify(3) does with `unset_environment`: the
     /// service manager listens to berthd only (NotifyAccess=main), so no child should try.
     public static func takeFromProcess() -> SystemdNotifier? {
-        guard let value = getenv("NOTIFY_SOCKET") else { return nil }
-        let path = String(cString: value)
-        unsetenv("NOTIFY_SOCKET")
-        return SystemdNotifier(environment: ["NOTIFY_SOCKET": path])
+        SystemdNotifier(environment: ProcessEnvironment.take(["NOTIFY_SOCKET"]))
     }
 
     /// Sends `state` (e.g. `READY=1`, `STOPPING=1`, `STATUS=…`). Failures are returned, not thrown:

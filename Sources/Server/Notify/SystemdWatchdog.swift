@@ -42,12 +42,7 @@ public final class SystemdWatchdog: Sendable {
 
     /// Reads this process's variables and unsets them.
     public static func takeFromProcess() -> Setting {
-        var environment: [String: String] = [:]
-        for name in variables {
-            if let value = getenv(name) { environment[name] = String(cString: value) }
-            unsetenv(name)
-        }
-        return setting(environment: environment, pid: getpid())
+        setting(environment: ProcessEnvironment.take(variables), pid: getpid())
     }
 
     public let interval: Duration
