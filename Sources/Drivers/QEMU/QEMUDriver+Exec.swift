@@ -10,8 +10,8 @@ extension QEMUDriver: InstanceExecDriver {
     /// The agent was asked before the exec was queued (`checkExec`); asking again here would block
     /// the calling task's thread for up to the ping timeout. An agent gone since makes the helper
     /// exit 255 with the reason on stderr. The agent runs commands as root (`checkExec` refuses
-    /// any other `user` or `group`), and the command's output arrives when it ends. `kill()` ends the helper only:
-    /// the agent has no way to stop a command it started.
+    /// any other `user` or `group`), and the command's output arrives when it ends. `kill()` ends
+    /// the helper only: the agent has no way to stop a command it started.
     public func exec(_ request: ExecRequest, output: @escaping ExecProcess.OutputSink) throws -> ExecProcess {
         try Self.validate(name: request.instance)
         let vm = files(request.instance)
