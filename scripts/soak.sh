@@ -36,29 +36,20 @@ done
 python="$root/.venv/bin/python"
 [[ -x "$python" ]] || { echo "soak.sh: no .venv (scripts/test.sh makes it): pylxd is needed" >&2; exit 2; }
 
-work="$(mktemp -d /tmp/berth-soak-XXXXXX)"
-chmod 711 "$work"  # unprivileged containers' root must reach its rootfs
-pid=""
+source "$root/scripts/lib/bench-berthd.sh"
 cleanup() {
-    if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
-        LXD_DIR="$work/state" lxc list --format csv -c n 2>/dev/null | xargs -r -n 8 \
-            env LXD_DIR="$work/state" lxc delete --force >/dev/null 2>&1 || true
-        kill "$pid"; wait "$pid" 2>/dev/null || true
-    fi
-    rm -rf "$work"
+    bench_berthd_stop
+    if [[ -n "$work" ]]; then rm -rf "$work"; fi
 }
 trap cleanup EXIT
 
-FAST_INIT=1 bash scripts/build-busybox-image.sh "$work/image" >/dev/null
+bench_berthd_workdir soak
 swift build -c release --product berthd >&2
 berthd="$(swift build -c release --show-bin-path)/berthd"
-"$berthd" --state-dir "$work/state" --log-level warn 2>"$work/berthd.log" &
-pid=$!
-"$berthd" waitready --state-dir "$work/state" --timeout 30
-LXD_DIR="$work/state" lxc image import "$work/image/busybox-fastinit.tar.gz" --alias soak >/dev/null
+bench_berthd_start "$berthd" soak
 LXD_DIR="$work/state" lxc config set operations.retention "$retention"
 
-"$python" - "$work/state" "$pid" "$minutes" <<'PY'
+"$python" - "$work/state" "$berthd_pid" "$minutes" <<'PY'
 import os, re, subprocess, sys, threading, time, warnings
 
 warnings.filterwarnings("ignore")  # pylxd warns about fields LXD 5.0 lacks (err_code, requestor)

@@ -1,5 +1,5 @@
 # berthd with the fast-init busybox image, as the container benchmarks run it. Sourced (after
-# `root` is set) by the bench scripts that launch containers on a berthd of their own.
+# `root` is set) by the benchmarks and the soak, which launch containers on a berthd of their own.
 #
 #   bench_berthd_workdir NAME   makes $work (/tmp/berth-bench-NAME-XXXXXX) and the fast-init
 #                               busybox image in it ($image); set the EXIT trap first, so that a
