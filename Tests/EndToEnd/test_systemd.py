@@ -135,6 +135,15 @@ def notify_socket(tmp_path):
     listener.close()
 
 
+@pytest.fixture
+def socket_dir():
+    """A short directory for the sockets systemd-socket-activate binds: pytest's tmp_path can be
+    longer than a unix socket address allows."""
+    root = Path(tempfile.mkdtemp(prefix="berth-e2e-sock-"))
+    yield root
+    shutil.rmtree(root, ignore_errors=True)
+
+
 def wait_for_file(path: Path, timeout: float = 10):
     deadline = time.monotonic() + timeout
     while not path.exists():
@@ -165,35 +174,31 @@ def first_request(path: Path) -> "Response":  # noqa: F821 - conftest's Response
 
 @requires_activate
 @pytest.mark.parametrize("fdname", [None, "berthd"])
-def test_a_passed_unix_socket_is_served_and_berthd_binds_none_of_its_own(activated, fdname):
-    root = Path(tempfile.mkdtemp(prefix="berth-e2e-sock-"))
-    try:
-        passed = root / "activated.sock"
-        names = [f"--fdname={fdname}"] if fdname else []
-        daemon = activated(["-l", passed, *names])
-        wait_for_file(passed)
-        inode = passed.stat().st_ino
-        response = first_request(passed)
-        assert response.status == 200, response.text
-        assert response.json["metadata"]["api_version"] == "1.0"
-        # Local caller over the passed socket, identified by SO_PEERCRED like on its own socket.
-        assert response.json["metadata"]["auth"] == "trusted"
-        assert daemon.exec_done(), "systemd-socket-activate did not exec berthd in place"
-        line = daemon.wait_for_log("serving sockets passed by the service manager")
-        assert "fds=3" in line
-        assert f"names={fdname or 'unknown'}" in line
-        assert not daemon.socket.exists(), "berthd bound unix.socket although it was given one"
-        assert f"listen=unix:{passed}" in daemon.wait_for_log("berthd ready")
-        # Keep-alive and a second connection on the same passed socket.
-        with HTTPConnection.unix(passed) as connection:
-            assert connection.request("GET", "/1.0").status == 200
-            assert connection.request("GET", "/1.0/instances").status == 200
-        assert daemon.stop() == 0
-        # The service manager owns the file: it stays, the same socket, for the next start.
-        assert passed.exists() and passed.stat().st_ino == inode
-        assert stat.S_ISSOCK(passed.stat().st_mode)
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
+def test_a_passed_unix_socket_is_served_and_berthd_binds_none_of_its_own(activated, socket_dir, fdname):
+    passed = socket_dir / "activated.sock"
+    names = [f"--fdname={fdname}"] if fdname else []
+    daemon = activated(["-l", passed, *names])
+    wait_for_file(passed)
+    inode = passed.stat().st_ino
+    response = first_request(passed)
+    assert response.status == 200, response.text
+    assert response.json["metadata"]["api_version"] == "1.0"
+    # Local caller over the passed socket, identified by SO_PEERCRED like on its own socket.
+    assert response.json["metadata"]["auth"] == "trusted"
+    assert daemon.exec_done(), "systemd-socket-activate did not exec berthd in place"
+    line = daemon.wait_for_log("serving sockets passed by the service manager")
+    assert "fds=3" in line
+    assert f"names={fdname or 'unknown'}" in line
+    assert not daemon.socket.exists(), "berthd bound unix.socket although it was given one"
+    assert f"listen=unix:{passed}" in daemon.wait_for_log("berthd ready")
+    # Keep-alive and a second connection on the same passed socket.
+    with HTTPConnection.unix(passed) as connection:
+        assert connection.request("GET", "/1.0").status == 200
+        assert connection.request("GET", "/1.0/instances").status == 200
+    assert daemon.stop() == 0
+    # The service manager owns the file: it stays, the same socket, for the next start.
+    assert passed.exists() and passed.stat().st_ino == inode
+    assert stat.S_ISSOCK(passed.stat().st_mode)
 
 
 @requires_activate
@@ -220,62 +225,54 @@ def test_the_unit_layout_socket_in_the_state_directory_works_with_lxc_and_waitre
 
 
 @requires_activate
-def test_a_passed_tcp_socket_is_served_as_https_and_listed_in_the_server_addresses(activated):
+def test_a_passed_tcp_socket_is_served_as_https_and_listed_in_the_server_addresses(activated, socket_dir):
     port = free_tcp_port()
-    root = Path(tempfile.mkdtemp(prefix="berth-e2e-sock-"))
-    try:
-        passed = root / "activated.sock"
-        daemon = activated(["-l", passed, "-l", f"127.0.0.1:{port}", "--fdname=berthd:https"])
-        wait_for_file(passed)
-        # The activating connection is the TLS one.
-        with HTTPConnection.tcp("127.0.0.1", port, timeout=60) as connection:
-            response = connection.request("GET", "/1.0", headers={"Connection": "close"})
-            assert response.status == 200, response.text
-            assert response.json["metadata"]["auth"] == "untrusted"
-            assert isinstance(connection.sock, ssl.SSLSocket)
-        assert "names=berthd,https" in daemon.wait_for_log("serving sockets passed by the service manager")
-        trusted = first_request(passed).json["metadata"]
-        assert trusted["environment"]["addresses"] == [f"127.0.0.1:{port}"]
-        # The certificate is the server's own (server.crt), as for --listen.
-        der = ssl.PEM_cert_to_DER_cert(trusted["environment"]["certificate"])
-        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
-            context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-            context.check_hostname = False
-            context.verify_mode = ssl.CERT_NONE
-            with context.wrap_socket(sock) as tls:
-                assert tls.getpeercert(binary_form=True) == der
-        # core.https_address naming the passed address binds nothing twice and keeps serving.
-        with HTTPConnection.unix(passed) as connection:
-            patched = connection.request(
-                "PATCH", "/1.0", {"config": {"core.https_address": f"127.0.0.1:{port}"}},
-                headers={"Connection": "close"},
-            )
-        assert patched.status == 200, patched.text
-        with HTTPConnection.tcp("127.0.0.1", port) as connection:
-            assert connection.request("GET", "/1.0", headers={"Connection": "close"}).status == 200
-        assert daemon.stop() == 0
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
+    passed = socket_dir / "activated.sock"
+    daemon = activated(["-l", passed, "-l", f"127.0.0.1:{port}", "--fdname=berthd:https"])
+    wait_for_file(passed)
+    # The activating connection is the TLS one.
+    with HTTPConnection.tcp("127.0.0.1", port, timeout=60) as connection:
+        response = connection.request("GET", "/1.0", headers={"Connection": "close"})
+        assert response.status == 200, response.text
+        assert response.json["metadata"]["auth"] == "untrusted"
+        assert isinstance(connection.sock, ssl.SSLSocket)
+    assert "names=berthd,https" in daemon.wait_for_log("serving sockets passed by the service manager")
+    trusted = first_request(passed).json["metadata"]
+    assert trusted["environment"]["addresses"] == [f"127.0.0.1:{port}"]
+    # The certificate is the server's own (server.crt), as for --listen.
+    der = ssl.PEM_cert_to_DER_cert(trusted["environment"]["certificate"])
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        with context.wrap_socket(sock) as tls:
+            assert tls.getpeercert(binary_form=True) == der
+    # core.https_address naming the passed address binds nothing twice and keeps serving.
+    with HTTPConnection.unix(passed) as connection:
+        patched = connection.request(
+            "PATCH", "/1.0", {"config": {"core.https_address": f"127.0.0.1:{port}"}},
+            headers={"Connection": "close"},
+        )
+    assert patched.status == 200, patched.text
+    with HTTPConnection.tcp("127.0.0.1", port) as connection:
+        assert connection.request("GET", "/1.0", headers={"Connection": "close"}).status == 200
+    assert daemon.stop() == 0
 
 
 @requires_activate
-def test_a_passed_socket_berthd_cannot_serve_stops_it_with_a_clear_error(activated):
-    root = Path(tempfile.mkdtemp(prefix="berth-e2e-sock-"))
+def test_a_passed_socket_berthd_cannot_serve_stops_it_with_a_clear_error(activated, socket_dir):
+    passed = socket_dir / "seqpacket.sock"
+    daemon = activated(["--seqpacket", "-l", passed])
+    wait_for_file(passed)
+    client = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     try:
-        passed = root / "seqpacket.sock"
-        daemon = activated(["--seqpacket", "-l", passed])
-        wait_for_file(passed)
-        client = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        try:
-            client.connect(str(passed))
-            daemon.process.wait(timeout=60)
-        finally:
-            client.close()
-        daemon.stopped_by_test = True
-        assert daemon.process.returncode == 1, daemon.log
-        assert "socket activation: fd 3 (unknown) is not a stream socket" in daemon.log
+        client.connect(str(passed))
+        daemon.process.wait(timeout=60)
     finally:
-        shutil.rmtree(root, ignore_errors=True)
+        client.close()
+    daemon.stopped_by_test = True
+    assert daemon.process.returncode == 1, daemon.log
+    assert "socket activation: fd 3 (unknown) is not a stream socket" in daemon.log
 
 
 def test_listen_variables_meant_for_another_process_are_ignored(berthd_factory):
